@@ -1,0 +1,1 @@
+"""desktop/domain package."""
