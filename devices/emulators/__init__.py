@@ -1,0 +1,1 @@
+"""Emulators that speak the real device protocols, for demo mode and tests."""

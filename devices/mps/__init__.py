@@ -1,0 +1,1 @@
+"""The MPS SAM protocol of second-generation ID-card readers (devices.md Part A)."""

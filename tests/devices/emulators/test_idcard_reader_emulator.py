@@ -1,0 +1,98 @@
+"""Tests of the emulated MPS reader: pty in raw mode, pacing, protocol answers, re-plugging."""
+
+from __future__ import annotations
+
+import os
+import termios
+import time
+from pathlib import Path
+
+from devices.emulators.idcard_reader import (
+    DemoCard,
+    IdCardReaderEmulator,
+    demo_cards,
+    running_emulator,
+)
+from devices.mps import commands
+from devices.mps.frame import encode_command
+from devices.mps.serial_reader import MpsSerialReader, wire_seconds
+
+
+def test_demo_cards_cover_every_document_type() -> None:
+    cards = demo_cards()
+    assert {"resident", "permit_j", "foreign_i", "foreign_y"} <= set(cards)
+    assert all(len(c.text) == 256 and len(c.photo_wlt) == 1024 for c in cards.values())
+    assert "甘肃省".encode("utf-16-le") in cards["resident"].text
+
+
+def test_both_pty_ends_are_raw(emulator: IdCardReaderEmulator) -> None:
+    fd = os.open(emulator.port, os.O_RDWR | os.O_NOCTTY)
+    try:
+        lflag = termios.tcgetattr(fd)[3]
+        assert not lflag & (termios.ICANON | termios.ECHO | termios.ISIG)
+    finally:
+        os.close(fd)
+
+
+def test_read_reply_takes_at_least_its_wire_time(
+    emulator: IdCardReaderEmulator, reader: MpsSerialReader, cards: dict[str, DemoCard]
+) -> None:
+    emulator.place_card(cards["resident"])
+    reader.transact(commands.FIND_CARD)
+    reader.transact(commands.SELECT_CARD)
+    started = time.perf_counter()
+    reply = reader.transact(commands.READ_BASE)
+    elapsed = time.perf_counter() - started
+    assert reply.sw3 == 0x90
+    assert elapsed >= wire_seconds(10 + commands.READ_BASE_REPLY_LEN)
+
+
+def test_unknown_command_and_bad_host_frame_get_sam_statuses(reader: MpsSerialReader) -> None:
+    assert reader.transact(encode_command(0x77, 0x01)).sw3 == 0x21
+    assert reader.transact(commands.READ_NEW_ADDRESS).sw3 == 0x91
+    bad = bytearray(commands.FIND_CARD)
+    bad[-1] ^= 0xFF
+    assert reader.transact(bytes(bad)).sw3 == 0x10
+
+
+def test_select_or_read_without_find_fail(
+    emulator: IdCardReaderEmulator, reader: MpsSerialReader, cards: dict[str, DemoCard]
+) -> None:
+    emulator.place_card(cards["resident"])
+    assert reader.transact(commands.SELECT_CARD).sw3 == 0x81
+    assert reader.transact(commands.READ_BASE).sw3 == 0x41
+
+
+def test_without_protection_the_card_stays_findable(tmp_path: Path) -> None:
+    with running_emulator(protect_after_read=False) as emulator:
+        reader = MpsSerialReader(emulator.port, timeout_s=0.5)
+        reader.open()
+        try:
+            emulator.place_card(demo_cards()["permit_j"])
+            assert reader.read_card() is not None
+            assert reader.card_present() is True
+        finally:
+            reader.close()
+
+
+def test_link_path_follows_restarts(tmp_path: Path) -> None:
+    emulator = IdCardReaderEmulator(link_path=tmp_path / "ttyID")
+    emulator.start()
+    assert Path(emulator.port).resolve().exists()
+    emulator.stop()
+    assert not (tmp_path / "ttyID").exists()
+    emulator.start()
+    try:
+        reader = MpsSerialReader(emulator.port, timeout_s=0.5)
+        reader.open()
+        assert reader.sam_status().sw3 == 0x90
+        reader.close()
+    finally:
+        emulator.stop()
+
+
+def test_baud_rate_command_slows_the_emulator(
+    emulator: IdCardReaderEmulator, reader: MpsSerialReader
+) -> None:
+    assert reader.transact(encode_command(0x60, 0x04)).sw3 == 0x90
+    assert emulator.baudrate == 9600
