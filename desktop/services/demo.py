@@ -1,0 +1,357 @@
+"""Realistic demo data for a Gansu county counter, made through the same use cases a clerk uses."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from desktop.config import Config
+from desktop.domain.idnumbers import check_digit
+from desktop.domain.regions import counties, is_address_code_valid, prefectures, region_name
+from desktop.services import registration as reg
+from desktop.services.calendar import load_calendar
+from desktop.store.db import Store
+from desktop.store.journal import Actor
+from desktop.store.models import Event
+
+DEMO_CLERKS = (("demo-clerk-1", "张丽"), ("demo-clerk-2", "马建军"), ("demo-reviewer", "王海燕"))
+
+_SURNAMES = (
+    "王李张刘陈杨赵马何魏牛苏石郭朱孙周吴徐胡高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡"
+    "余杜叶程汪吕丁任沈姚卢姜崔钟谭陆汤范金邵雷贾白孔康毛邱秦江史顾侯薛闫段包安"
+)
+# Gansu has many 马, 王, 李, 张 families; weight the commonest surnames up.
+_SURNAME_WEIGHTS = [
+    8 if s in "王李张马刘杨" else 3 if s in "陈赵何魏牛苏石郭" else 1 for s in _SURNAMES
+]
+_MALE_GIVEN = "伟强军勇杰涛明超斌鹏辉刚平磊峰建国华亮成龙浩宇晨阳天文博海林志宏俊飞鑫东兴福"
+_FEMALE_GIVEN = "丽娟芳霞敏静燕艳玲红梅琴英慧婷雪萍花兰秀凤洁莉娜蓉瑶佳欣怡晶倩璐悦月"
+_TIBETAN_NAMES = ("扎西", "卓玛", "才让", "拉毛", "多杰", "央金", "尕藏", "桑吉", "德吉", "旦正")
+_STREETS_620102 = (
+    "张掖路街道",
+    "酒泉路街道",
+    "白银路街道",
+    "皋兰路街道",
+    "广武门街道",
+    "伏龙坪街道",
+    "靖远路街道",
+    "草场街街道",
+    "火车站街道",
+    "拱星墩街道",
+    "东岗街道",
+    "团结新村街道",
+    "渭源路街道",
+    "盐场路街道",
+    "嘉峪关路街道",
+    "焦家湾街道",
+    "铁路东村街道",
+    "五泉街道",
+    "雁南街道",
+    "雁北街道",
+    "青白石街道",
+    "东岗西路街道",
+)
+_COMMUNITY = ("东", "西", "南", "北", "新", "和平", "幸福", "团结", "建设", "民主", "友谊", "金城")
+_MOBILE_PREFIXES = (
+    "130",
+    "131",
+    "132",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "155",
+    "158",
+    "159",
+    "177",
+    "180",
+    "181",
+    "185",
+    "186",
+    "187",
+    "189",
+    "199",
+)
+# 失业原因 codes of domain.md §1.3(a) and how often they come to the counter.
+_CAUSES = (
+    ("01", 20),
+    ("02", 38),
+    ("03", 7),
+    ("04", 10),
+    ("05", 6),
+    ("06", 2),
+    ("07", 1),
+    ("08", 1),
+    ("09", 10),
+    ("99", 5),
+)
+_EDUCATION = (
+    ("21", 14),
+    ("31", 20),
+    ("41", 8),
+    ("44", 4),
+    ("47", 6),
+    ("61", 20),
+    ("71", 22),
+    ("81", 5),
+    ("14", 1),
+)
+_ETHNICITY = (("01", 86), ("03", 9), ("26", 2), ("04", 2), ("35", 1))
+# 注销原因 codes (deregistration_reason table, notice §5) and how often each ends a registration.
+_DEREG = (
+    ("21", 40),
+    ("22", 15),
+    ("23", 10),
+    ("11", 6),
+    ("31", 4),
+    ("32", 1),
+    ("33", 1),
+    ("34", 2),
+    ("35", 1),
+    ("36", 1),
+    ("37", 4),
+    ("38", 15),
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    persons: int
+    registrations: int
+    events: int
+    seconds: float
+
+
+def _weighted(rng: random.Random, table: tuple[tuple[str, int], ...]) -> str:
+    return rng.choices([c for c, _ in table], weights=[w for _, w in table])[0]
+
+
+class _PersonFactory:
+    """Makes realistic people of one county: valid ID numbers, names, addresses, phones."""
+
+    def __init__(self, rng: random.Random, county: str, today: date) -> None:
+        self.rng = rng
+        self.county = county
+        self.today = today
+        # Every county code Gansu has had, retired ones included: people keep their numbers.
+        self.birth_regions = [
+            c.code
+            for p in prefectures(include_retired=True)
+            for c in counties(p.code, include_retired=True)
+        ]
+        self.used_numbers: set[str] = set()
+
+    def id_number(self, birth: date, sex: str, household_region: str) -> str:
+        rng = self.rng
+        for _ in range(200):
+            # Most people of this county were born here; others came from elsewhere in Gansu,
+            # many with numbers from the retired prefecture codes (6221xx–6228xx).
+            region = household_region if rng.random() < 0.7 else rng.choice(self.birth_regions)
+            if not is_address_code_valid(region, birth):
+                continue
+            seq = rng.randrange(0, 500) * 2 + (1 if sex == "1" else 0)
+            body = f"{region}{birth:%Y%m%d}{seq:03d}"
+            number = body + check_digit(body)
+            if number not in self.used_numbers:
+                self.used_numbers.add(number)
+                return number
+        raise RuntimeError("demo: could not make a unique ID number")
+
+    def name(self, sex: str, ethnicity: str) -> str:
+        rng = self.rng
+        if ethnicity == "04":
+            return rng.choice(_TIBETAN_NAMES) + rng.choice(("", "加", "措", "吉"))
+        surname = rng.choices(_SURNAMES, weights=_SURNAME_WEIGHTS)[0]
+        pool = _MALE_GIVEN if sex == "1" else _FEMALE_GIVEN
+        return surname + "".join(rng.choice(pool) for _ in range(rng.choice((1, 2, 2))))
+
+    def phone(self) -> str:
+        return self.rng.choice(_MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
+
+    def address(self) -> str:
+        rng = self.rng
+        place = region_name(self.county) or "甘肃省"
+        return (
+            f"{place}{rng.choice(_STREETS_620102)}{rng.choice(_COMMUNITY)}社区"
+            f"{rng.randrange(1, 200)}号{rng.randrange(1, 30)}单元{rng.randrange(101, 2600)}室"
+        )
+
+    def details(self, applied_on: date) -> reg.PersonDetails:
+        rng = self.rng
+        sex = rng.choice(("1", "2"))
+        age_days = rng.randrange(16 * 366, 58 * 365 if sex == "1" else 52 * 365)
+        birth = applied_on - timedelta(days=age_days)
+        ethnicity = _weighted(rng, _ETHNICITY)
+        urban = rng.random() < 0.85
+        health = "1" if rng.random() < 0.9 else rng.choice(("2", "3", "6"))
+        return reg.PersonDetails(
+            id_number=self.id_number(birth, sex, self.county),
+            name=self.name(sex, ethnicity),
+            phone=self.phone(),
+            household_region=self.county,
+            residence_region=self.county,
+            residence_urban=urban,
+            sex=sex,
+            birth_date=birth,
+            ethnicity=ethnicity,
+            household_address=self.address(),
+            residence_address=self.address(),
+            hukou_type="10" if urban else "20",
+            education=_weighted(rng, _EDUCATION),
+            health=health,
+            disability_category="肢体" if health == "6" else None,
+            disability_grade="四级" if health == "6" else None,
+            political_status=rng.choice(("13", "13", "13", "03", "01")),
+            marital_status=rng.choice(("10", "20", "20", "40")),
+        )
+
+
+def _persons_in_store(store: Store) -> int:
+    from desktop.store.models import Person
+
+    with store.session() as session:
+        return int(session.scalar(select(func.count()).select_from(Person)) or 0)
+
+
+def fill_demo_data(
+    store: Store,
+    config: Config,
+    *,
+    persons: int,
+    seed: int = 2020111,
+    today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    batch: int = 500,
+) -> DemoSummary:
+    """Register `persons` demo people through the registration use cases, in every state."""
+    started = time.perf_counter()
+    today = today or date.today()
+    rng = random.Random(seed + _persons_in_store(store))
+    factory = _PersonFactory(rng, config.region_code, today)
+    with store.session() as session:
+        calendar = load_calendar(session)
+        events_before = int(session.scalar(select(func.count()).select_from(Event)) or 0)
+    contexts = [
+        reg.CounterContext(
+            actor=Actor(clerk_id=clerk, counter_id=config.counter_id),
+            clock=store.clock,
+            region_code=config.region_code,
+            counter_number=config.counter_number,
+            calendar=calendar,
+        )
+        for clerk, _ in DEMO_CLERKS
+    ]
+    clerk_ctx, reviewer_ctx = contexts[0], contexts[2]
+    made = 0
+    registrations = 0
+    while made < persons:
+        with store.session() as session:
+            for _ in range(min(batch, persons - made)):
+                registrations += _one_person(session, rng, factory, clerk_ctx, reviewer_ctx, today)
+                made += 1
+        if progress:
+            progress(made, persons)
+    with store.session() as session:
+        events = int(session.scalar(select(func.count()).select_from(Event)) or 0) - events_before
+    return DemoSummary(made, registrations, events, time.perf_counter() - started)
+
+
+def _one_person(
+    session,
+    rng: random.Random,
+    factory: _PersonFactory,  # type: ignore[no-untyped-def]
+    clerk: reg.CounterContext,
+    reviewer: reg.CounterContext,
+    today: date,
+) -> int:
+    """One person with one registration (sometimes two: deregistered, later back)."""
+    state = rng.choices(
+        ("applied", "verified", "registered", "rejected", "deregistered"),
+        weights=(6, 3, 52, 4, 35),
+    )[0]
+    recent = state in ("applied", "verified")
+    applied_on = today - timedelta(days=rng.randrange(0, 12) if recent else rng.randrange(20, 720))
+    details = factory.details(applied_on)
+    cause = _weighted(rng, _CAUSES)
+    categories: tuple[str, ...] = ()
+    if rng.random() < 0.12:
+        category = rng.choice(("01", "02", "03", "05", "06", "07", "08"))
+        age = (applied_on - (details.birth_date or applied_on)).days // 365
+        # 大龄失业人员: 女满40周岁、男满50周岁
+        if category != "01" or age >= (50 if details.sex == "1" else 40):
+            categories = (category,)
+    application = reg.Application(
+        person=details,
+        applied_on=applied_on,
+        registration_place="household" if rng.random() < 0.7 else "residence",
+        unemployment_cause=cause,
+        unemployed_since=applied_on - timedelta(days=rng.randrange(1, 200)),
+        difficulty_categories=categories,
+        channel="online" if rng.random() < 0.15 else "counter",
+        extra={
+            "job_wish": rng.choice(
+                (
+                    "销售",
+                    "餐饮服务",
+                    "驾驶员",
+                    "保安",
+                    "仓储物流",
+                    "文员",
+                    "电工",
+                    "家政服务",
+                    "建筑施工",
+                    "收银员",
+                )
+            ),
+            "training_wish": rng.random() < 0.3,
+            "startup_wish": rng.random() < 0.1,
+        },
+    )
+    try:
+        applied = reg.apply_for_registration(session, clerk, application)
+    except reg.IneligibleError:
+        return 0
+    if state == "applied":
+        return 1
+    verified_on = min(today, applied_on + timedelta(days=rng.randrange(1, 6)))
+    home_visit = rng.random() < 0.08
+    reg.verify(
+        session,
+        reviewer,
+        applied.registration_id,
+        on=verified_on,
+        method="home_visit" if home_visit else "data_comparison",
+        evidence={"公安人口库": "一致", "社会保险参保": "无记录", "市场主体登记": "无记录"},
+    )
+    if state == "verified":
+        return 1
+    if state == "rejected":
+        reg.reject(
+            session,
+            reviewer,
+            applied.registration_id,
+            on=verified_on,
+            reason=rng.choice(
+                (
+                    "经比对，申请人处于社会保险参保缴费状态（已就业）",
+                    "经比对，申请人已登记为个体工商户经营者",
+                )
+            ),
+        )
+        return 1
+    reg.register(session, reviewer, applied.registration_id, on=verified_on)
+    if state == "deregistered":
+        gone = min(today, verified_on + timedelta(days=rng.randrange(20, 400)))
+        reg.deregister(
+            session, clerk, applied.registration_id, on=gone, reason=_weighted(rng, _DEREG)
+        )
+    return 1

@@ -1,0 +1,1 @@
+"""The local database: append-only journal, projections, queries and migrations (no Qt)."""

@@ -1,0 +1,271 @@
+"""Read queries for the counter screens: find a person fast, and show their full history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from desktop.store.models import Event, Person, Registration
+from desktop.store.projector import FIELD_LABELS
+
+# Past the last Unicode code point: "p <= x < p + _TOP" is "x starts with p", and SQLite can
+# answer it with an index range scan (LIKE 'p%' cannot use the index under the default
+# case-insensitive LIKE, and '%p%' never can).
+_TOP = "\U0010ffff"
+
+_ID_LIKE = re.compile(r"\d+X?")
+_PHONE_FULL = re.compile(r"1\d{10}")
+_PHONE_PREFIX = re.compile(r"1\d{2,10}")
+
+
+@dataclass(frozen=True)
+class PersonHit:
+    """One search result row: the person, and their latest registration if any."""
+
+    person_id: str
+    name: str
+    id_number: str
+    doc_type: str
+    sex: str | None
+    birth_date: dt.date | None
+    phone: str | None
+    residence_region: str | None
+    registration_number: str | None
+    registration_status: str | None
+
+
+def normalize_search_text(text: str) -> str:
+    """Full-width digits and letters to ASCII (NFKC), spaces trimmed, a trailing x upper."""
+    normalized = unicodedata.normalize("NFKC", text or "").strip()
+    compact = re.sub(r"[\s-]+", "", normalized)
+    if _ID_LIKE.fullmatch(compact.upper()):
+        return compact.upper()
+    return normalized
+
+
+def _prefix(column: InstrumentedAttribute[Any], prefix: str) -> ColumnElement[bool]:
+    return (column >= prefix) & (column < prefix + _TOP)
+
+
+def _persons_by_prefix(
+    session: Session, column: InstrumentedAttribute[Any], prefix: str, limit: int
+) -> list[Person]:
+    query = select(Person).where(_prefix(column, prefix)).order_by(column).limit(limit)
+    return list(session.scalars(query))
+
+
+def _latest_registrations(
+    session: Session, person_ids: Sequence[str]
+) -> dict[str, tuple[str, str]]:
+    if not person_ids:
+        return {}
+    rows = session.execute(
+        select(
+            Registration.person_id,
+            Registration.number,
+            Registration.status,
+            Registration.applied_on,
+            Registration.last_hlc,
+        ).where(Registration.person_id.in_(person_ids))
+    ).all()
+    latest: dict[str, tuple[Any, ...]] = {}
+    for person_id, number, status, applied_on, last_hlc in rows:
+        key = (applied_on or dt.date.min, last_hlc)
+        if person_id not in latest or key > latest[person_id][0]:
+            latest[person_id] = (key, number, status)
+    return {person_id: (value[1], value[2]) for person_id, value in latest.items()}
+
+
+def search_persons(session: Session, text: str, limit: int = 50) -> list[PersonHit]:
+    """Persons whose ID number, phone or name starts with `text` (see the rules below)."""
+    query = normalize_search_text(text)
+    if not query or limit <= 0:
+        return []
+    persons: list[Person] = []
+    if _ID_LIKE.fullmatch(query):
+        # Six digits already name a county; a final X only occurs in ID numbers.
+        if len(query) >= 6 or query.endswith("X"):
+            persons = _persons_by_prefix(session, Person.id_number, query, limit)
+        if not persons and (_PHONE_FULL.fullmatch(query) or _PHONE_PREFIX.fullmatch(query)):
+            persons = _persons_by_prefix(session, Person.phone, query, limit)
+        if not persons and len(query) < 6 and not query.endswith("X"):
+            persons = _persons_by_prefix(session, Person.id_number, query, limit)
+    else:
+        # Ordered by name, so the exact name comes before longer names it is a prefix of.
+        persons = _persons_by_prefix(session, Person.name, query, limit)
+    latest = _latest_registrations(session, [person.id for person in persons])
+    hits = []
+    for person in persons:
+        number, status = latest.get(person.id, (None, None))
+        hits.append(
+            PersonHit(
+                person_id=person.id,
+                name=person.name,
+                id_number=person.id_number,
+                doc_type=person.doc_type,
+                sex=person.sex,
+                birth_date=person.birth_date,
+                phone=person.phone,
+                residence_region=person.residence_region,
+                registration_number=number,
+                registration_status=status,
+            )
+        )
+    return hits
+
+
+def find_duplicate_persons(session: Session) -> list[tuple[str, str, list[str]]]:
+    """(doc_type, id_number, person ids) for each document recorded as more than one person,
+    e.g. by two counters while offline; a supervisor merges them."""
+    duplicated = (
+        select(Person.doc_type, Person.id_number)
+        .group_by(Person.doc_type, Person.id_number)
+        .having(func.count() > 1)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Person.doc_type, Person.id_number, Person.id)
+        .join(
+            duplicated,
+            (Person.doc_type == duplicated.c.doc_type)
+            & (Person.id_number == duplicated.c.id_number),
+        )
+        .order_by(Person.id_number, Person.created_hlc)
+    ).all()
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for doc_type, id_number, person_id in rows:
+        grouped.setdefault((doc_type, id_number), []).append(person_id)
+    return [(doc, number, ids) for (doc, number), ids in grouped.items()]
+
+
+# --------------------------------------------------------------------------- history
+
+KIND_LABELS: dict[str, str] = {
+    "person.recorded": "建立档案",
+    "person.updated": "修改档案",
+    "registration.applied": "申请受理",
+    "registration.verified": "核实",
+    "registration.registered": "登记",
+    "registration.rejected": "不予登记",
+    "deregistration.done": "注销",
+    "commitment.printed": "打印承诺书",
+    "commitment.signed": "签署承诺书",
+    "contact.recorded": "联系",
+    "service.recorded": "服务",
+    "followup.visited": "回访",
+    "aidplan.set": "援助计划",
+}
+
+_CHANNEL_LABELS = {"counter": "窗口", "online": "网上", "delegated": "委托"}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a person's history, as the history panel shows it."""
+
+    hlc: str
+    wall_time: dt.datetime
+    kind: str
+    kind_label: str
+    registration_number: str | None
+    clerk_id: str
+    counter_id: str
+    summary: str
+
+
+def _get(payload: Mapping[str, Any], key: str) -> str:
+    value = payload.get(key)
+    return "" if value is None else str(value)
+
+
+def _join(*parts: str) -> str:
+    return "，".join(part for part in parts if part)
+
+
+def summarize(kind: str, payload: Mapping[str, Any]) -> str:
+    """A Chinese one-liner describing an event's payload; never fails on odd payloads."""
+    if not isinstance(payload, Mapping):
+        return ""
+    if kind == "person.recorded":
+        return _join(_get(payload, "name"), _get(payload, "id_number"))
+    if kind == "person.updated":
+        fields = [FIELD_LABELS.get(str(key), str(key)) for key in payload]
+        return "修改：" + "、".join(fields) if fields else ""
+    if kind == "registration.applied":
+        channel = _get(payload, "channel")
+        return _join(
+            f"渠道：{_CHANNEL_LABELS.get(channel, channel)}" if channel else "",
+            f"受理日期：{_get(payload, 'applied_on')}" if payload.get("applied_on") else "",
+            f"办结期限：{_get(payload, 'due_on')}" if payload.get("due_on") else "",
+        )
+    if kind == "registration.verified":
+        return _join(
+            f"核实日期：{_get(payload, 'verified_on')}" if payload.get("verified_on") else "",
+            f"方式：{_get(payload, 'method')}" if payload.get("method") else "",
+        )
+    if kind == "registration.registered":
+        return f"登记日期：{_get(payload, 'registered_on')}" if payload.get("registered_on") else ""
+    if kind in ("registration.rejected", "deregistration.done"):
+        day_key = "rejected_on" if kind == "registration.rejected" else "deregistered_on"
+        return _join(
+            f"日期：{_get(payload, day_key)}" if payload.get(day_key) else "",
+            f"原因：{_get(payload, 'reason')}" if payload.get("reason") else "",
+        )
+    if kind == "contact.recorded":
+        reached = payload.get("reached", True) is not False
+        return _join(
+            f"日期：{_get(payload, 'contacted_on')}" if payload.get("contacted_on") else "",
+            f"方式：{_get(payload, 'method')}" if payload.get("method") else "",
+            "" if reached else "未联系上",
+            _get(payload, "note"),
+        )
+    if kind == "service.recorded":
+        service = _get(payload, "service") or _get(payload, "item")
+        return _join(
+            f"日期：{_get(payload, 'served_on')}" if payload.get("served_on") else "",
+            service,
+            _get(payload, "note"),
+        )
+    return _get(payload, "note")
+
+
+def person_history(session: Session, person_id: str) -> list[HistoryEntry]:
+    """The person's own events and those of all their registrations, newest first."""
+    registrations = dict(
+        session.execute(
+            select(Registration.id, Registration.number).where(Registration.person_id == person_id)
+        ).all()
+    )
+    entity_filter: ColumnElement[bool] = (Event.entity_type == "person") & (
+        Event.entity_id == person_id
+    )
+    if registrations:
+        entity_filter = or_(
+            entity_filter,
+            (Event.entity_type == "registration") & Event.entity_id.in_(list(registrations)),
+        )
+    events = session.scalars(
+        select(Event).where(entity_filter).order_by(Event.hlc.desc(), Event.id.desc())
+    )
+    return [
+        HistoryEntry(
+            hlc=event.hlc,
+            wall_time=event.wall_time,
+            kind=event.kind,
+            kind_label=KIND_LABELS.get(event.kind, event.kind),
+            registration_number=(
+                registrations.get(event.entity_id) if event.entity_type == "registration" else None
+            ),
+            clerk_id=event.clerk_id,
+            counter_id=event.counter_id,
+            summary=summarize(event.kind, event.payload),
+        )
+        for event in events
+    ]
