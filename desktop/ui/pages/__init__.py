@@ -1,0 +1,1 @@
+"""The work areas of the main window, one page each."""
