@@ -108,9 +108,8 @@ def _cmd_rules_id(args: argparse.Namespace) -> int:
 
 
 def _cmd_rules_deadline(args: argparse.Namespace) -> int:
-    from desktop.domain.workdays import registration_deadline
-
     from desktop.config import load_config
+    from desktop.domain.workdays import registration_deadline
 
     calendar = _calendar_from_store(args.db)
     days = args.days if args.days is not None else load_config().registration_working_days
