@@ -1,0 +1,1 @@
+"""Sync between a counter's local journal and the province's central PostgreSQL (docs/sync.md)."""

@@ -1,0 +1,253 @@
+"""Batched ingest of pulled events into the counter's SQLite: journal rows, then projections.
+
+desktop.store.journal.ingest stores one event at a time (some 3–4 statements and a projection
+step each); a counter's first pull brings its county's whole history, so here a page of
+events is written with a few executemany calls, each touched entity is folded once with the
+projector's own functions, and its projection row is written once. The result is the same:
+each event stored once (idempotent by UUID), projections equal to fold(all events of the
+entity), pulled events marked as known centrally, the clock past every HLC seen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from sqlalchemy import Dialect, Table, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from desktop.store.errors import MalformedEventError
+from desktop.store.hlc import HybridLogicalClock
+from desktop.store.projector import PROJECTIONS, State, entity_events, fold
+from desktop.sync.wire import FoldEvent, WireEvent, checked_fold_event
+
+# Well under SQLite's limit on host parameters in one statement (32766 since 3.32).
+_IN_CHUNK = 900
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What one page of pulled events did to the local database."""
+
+    received: int
+    inserted: int  # events new here
+    acknowledged: int  # own events the central confirmed (central_seq filled in)
+    refolded: int  # projections written
+    quarantined: tuple[tuple[str, str], ...] = field(default=())  # (event id, Chinese reason)
+
+
+class _BulkStatement:
+    """A Core statement compiled once for SQLite and run with executemany on the sqlite3
+    connection, through the columns' own bind processors (what Core itself would store)."""
+
+    def __init__(self, statement: Any, keys: Sequence[str], dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+        self.sql = compiled.string
+        self.names = tuple(compiled.positiontup or ())
+        self.processors: tuple[Callable[[Any], Any] | None, ...] = tuple(
+            compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+            for name in self.names
+        )
+
+    def run(self, raw: Any, rows: Iterable[Mapping[str, Any]]) -> None:
+        pairs = tuple(zip(self.names, self.processors, strict=True))
+        raw.executemany(
+            self.sql,
+            (
+                [row[name] if process is None else process(row[name]) for name, process in pairs]
+                for row in rows
+            ),
+        )
+
+
+# Compiled per dialect object: its JSON serializer is the engine's (desktop.store.db).
+_STATEMENTS: weakref.WeakKeyDictionary[Dialect, dict[tuple[str, str], _BulkStatement]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _projection_statement(entity_type: str, action: str, dialect: Dialect) -> _BulkStatement:
+    compiled = _STATEMENTS.setdefault(dialect, {})
+    found = compiled.get((entity_type, action))
+    if found is None:
+        spec = PROJECTIONS[entity_type]
+        table = cast(Table, spec.model.__table__)
+        if action == "insert":
+            found = _BulkStatement(insert(table), ("id", *spec.keys), dialect)
+        else:
+            statement = update(table).where(table.c.id == bindparam("row_id"))
+            found = _BulkStatement(statement, spec.keys, dialect)
+        compiled[(entity_type, action)] = found
+    return found
+
+
+def _chunks(items: Sequence[Any], size: int = _IN_CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _stored_time(wire_time: str) -> str:
+    """The wire's ISO time as models.UtcDateTime keeps it on SQLite: naive UTC text."""
+    if len(wire_time) == 32 and wire_time.endswith("+00:00"):
+        return wire_time[:-6]  # "YYYY-MM-DD HH:MM:SS.ffffff+00:00", as the pull sends it
+    parsed = dt.datetime.fromisoformat(wire_time).astimezone(dt.UTC)
+    return parsed.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _raw(session: Session) -> Any:
+    return session.connection().connection.driver_connection
+
+
+def _known_events(raw: Any, ids: Sequence[str]) -> dict[str, tuple[int | None, bool]]:
+    known: dict[str, tuple[int | None, bool]] = {}
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        for event_id, central_seq, pushed in raw.execute(
+            f"SELECT id, central_seq, pushed FROM journal WHERE id IN ({marks})", chunk
+        ):
+            known[event_id] = (central_seq, bool(pushed))
+    return known
+
+
+def _entities_with_events(raw: Any, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of `keys` already have journal rows (ix_journal_entity)."""
+    found: set[tuple[str, str]] = set()
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for entity_type, entity_id in keys:
+        by_type[entity_type].append(entity_id)
+    for entity_type, entity_ids in by_type.items():
+        for chunk in _chunks(entity_ids):
+            marks = ",".join("?" * len(chunk))
+            rows = raw.execute(
+                "SELECT DISTINCT entity_id FROM journal"
+                f" WHERE entity_type = ? AND entity_id IN ({marks})",
+                [entity_type, *chunk],
+            )
+            found.update((entity_type, entity_id) for (entity_id,) in rows)
+    return found
+
+
+def _load_states(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], State]:
+    states: dict[tuple[str, str], State] = {}
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for entity_type, entity_id in keys:
+        by_type[entity_type].append(entity_id)
+    for entity_type, entity_ids in by_type.items():
+        spec = PROJECTIONS[entity_type]
+        table = cast(Table, spec.model.__table__)
+        columns = [table.c.id, *(table.c[key] for key in spec.keys)]
+        for chunk in _chunks(entity_ids):
+            for row in session.connection().execute(select(*columns).where(table.c.id.in_(chunk))):
+                states[(entity_type, row[0])] = dict(zip(spec.keys, row[1:], strict=True))
+    return states
+
+
+def _sort_key(event: FoldEvent) -> tuple[str, str]:
+    return (event.hlc, event.id)  # the projector's fold order
+
+
+def ingest_pulled(
+    session: Session, events: Sequence[WireEvent], clock: HybridLogicalClock
+) -> IngestResult:
+    """Store a page of events pulled from the central and bring their projections up to
+    date, in the caller's transaction (a store session). Events already here only get their
+    central_seq and the "pushed" mark; a malformed event is left out and reported."""
+    raw = _raw(session)
+    checked: list[tuple[WireEvent, FoldEvent]] = []
+    quarantined: list[tuple[str, str]] = []
+    for event in events:
+        try:
+            checked.append((event, checked_fold_event(event)))
+        except MalformedEventError as error:
+            quarantined.append((str(event.id), error.message))
+    known = _known_events(raw, [event.id for event, _ in checked])
+    acknowledgements = [
+        (event.central_seq, event.id)
+        for event, _ in checked
+        if event.id in known and (known[event.id][0] is None or not known[event.id][1])
+    ]
+    if acknowledgements:
+        raw.executemany(
+            "UPDATE journal SET central_seq = coalesce(central_seq, ?), pushed = 1 WHERE id = ?",
+            acknowledgements,
+        )
+    fresh: dict[str, tuple[WireEvent, FoldEvent]] = {}
+    for event, fold_view in checked:
+        if event.id not in known:
+            fresh.setdefault(event.id, (event, fold_view))
+    if not fresh:
+        return IngestResult(len(events), 0, len(acknowledgements), 0, tuple(quarantined))
+    keys = {
+        (event.entity_type, event.entity_id)
+        for event, _ in fresh.values()
+        if event.entity_type in PROJECTIONS
+    }
+    had_history = _entities_with_events(raw, keys)
+    raw.executemany(
+        "INSERT INTO journal (id, entity_type, entity_id, kind, payload, clerk_id, counter_id,"
+        " wall_time, hlc, central_seq, pushed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+        (
+            (
+                event.id,
+                event.entity_type,
+                event.entity_id,
+                event.kind,
+                event.payload,
+                event.clerk_id,
+                event.counter_id,
+                _stored_time(event.wall_time),
+                event.hlc,
+                event.central_seq,
+            )
+            for event, _ in fresh.values()
+        ),
+    )
+    clock.observe(max(event.hlc for event, _ in fresh.values()))
+    refolded = _project(session, raw, fresh.values(), had_history)
+    return IngestResult(
+        len(events), len(fresh), len(acknowledgements), refolded, tuple(quarantined)
+    )
+
+
+def _project(
+    session: Session,
+    raw: Any,
+    fresh: Iterable[tuple[WireEvent, FoldEvent]],
+    had_history: set[tuple[str, str]],
+) -> int:
+    by_entity: dict[tuple[str, str], list[FoldEvent]] = defaultdict(list)
+    for event, fold_view in fresh:
+        if event.entity_type in PROJECTIONS:
+            by_entity[(event.entity_type, event.entity_id)].append(fold_view)
+    stored = _load_states(session, (key for key in by_entity if key in had_history))
+    inserts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    updates: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for (entity_type, entity_id), new_events in by_entity.items():
+        spec = PROJECTIONS[entity_type]
+        old = stored.get((entity_type, entity_id))
+        if (entity_type, entity_id) not in had_history:
+            state = fold(entity_type, new_events)
+        elif old is not None and min(event.hlc for event in new_events) > old["last_hlc"]:
+            state = old  # all later than what is folded: continue from the stored state
+            for later in sorted(new_events, key=_sort_key):
+                state = spec.step(state, later)
+        else:  # arrived out of HLC order: re-fold the entity's whole history
+            state = fold(entity_type, entity_events(session, entity_type, entity_id))
+        if state is None or not spec.exists(state):
+            continue
+        if old is None:
+            inserts[entity_type].append({"id": entity_id, **state})
+        elif any(state[key] != old[key] for key in spec.keys):
+            updates[entity_type].append({"row_id": entity_id, **state})
+    dialect = session.connection().dialect
+    for entity_type, rows in inserts.items():
+        _projection_statement(entity_type, "insert", dialect).run(raw, rows)
+    for entity_type, rows in updates.items():
+        _projection_statement(entity_type, "update", dialect).run(raw, rows)
+    # ORM copies of these rows loaded earlier in this session would now be stale.
+    session.expire_all()
+    return sum(len(rows) for rows in inserts.values()) + sum(len(rows) for rows in updates.values())

@@ -1,0 +1,232 @@
+"""Pull: the events of the counter's scope that arrived centrally since its last pull.
+
+design.md "Sync": arrival numbers of concurrent transactions become visible out of order, so
+"rows after the last number I have" would skip a row whose transaction commits late. Each
+central row records the id of the transaction that inserted it (journal.txid, migration
+0003). A pull hands out only rows whose transaction id is below the xmin of the current
+snapshot (pg_current_snapshot()): every transaction below xmin has ended, so no row can still
+appear there. Rows are handed out in (txid, seq) order and the counter keeps the pair of the
+last row it stored; a transaction still running has a txid ≥ xmin, above the cursor, and its
+rows are handed out by a later pull. tests/desktop/sync/test_pull.py proves it with writers
+that commit out of order.
+
+Each page is stored in one local transaction together with the cursor: a pull killed at any
+point resumes from the last page stored, and storing a page twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from desktop.store.db import Store
+from desktop.store.models import SyncState
+from desktop.sync.local import IngestResult, ingest_pulled
+from desktop.sync.reference import apply_downloads, fetch_changed
+from desktop.sync.wire import WireEvent
+
+PULL_PAGE_SIZE = 5000
+SYNC_TARGET = "central"
+MAX_QUARANTINE_KEPT = 200
+CENTRAL_SCHEMA = "dengji_central"
+
+_HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+_WIRE_COLUMNS = (
+    "seq, txid, id, entity_type, entity_id, kind, payload::text, clerk_id, counter_id,"
+    " to_char(wall_time AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), hlc"
+)
+# Row-level security limits this to the counter's region (or an agency's delegations).
+_PAGE = (
+    f"SELECT {_WIRE_COLUMNS} FROM journal"
+    " WHERE (txid, seq) > (%s, %s) AND txid < %s ORDER BY txid, seq LIMIT %s"
+)
+_ENTITY_HISTORY = (
+    f"SELECT {_WIRE_COLUMNS} FROM journal"
+    " WHERE entity_type = %s AND entity_id = ANY(%s) ORDER BY txid, seq"
+)
+
+
+@dataclass(frozen=True)
+class PullResult:
+    """What a pull did."""
+
+    received: int  # rows read from the central
+    inserted: int  # events new on this counter
+    pages: int
+    quarantined: int  # malformed central rows left out (kept in sync_state.extra)
+    reference_tables: tuple[str, ...]  # reference tables updated
+
+
+@dataclass(frozen=True)
+class PullCursor:
+    """Where the last pull stopped: the (txid, seq) of the last row stored."""
+
+    txid: int
+    seq: int
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def load_sync_state(store: Store) -> dict[str, Any]:
+    """The counter's sync bookkeeping as a plain dict (empty values before the first sync)."""
+    with store.session(write=False) as session:
+        state = session.get(SyncState, SYNC_TARGET)
+        if state is None:
+            return {
+                "last_pulled_central_seq": 0,
+                "last_push_at": None,
+                "last_pull_at": None,
+                "last_error": None,
+                "extra": {},
+            }
+        return {
+            "last_pulled_central_seq": state.last_pulled_central_seq,
+            "last_push_at": state.last_push_at,
+            "last_pull_at": state.last_pull_at,
+            "last_error": state.last_error,
+            "extra": dict(state.extra or {}),
+        }
+
+
+def sync_state_row(session: Session) -> SyncState:
+    """The sync_state row of the central target, made when missing (caller's transaction)."""
+    state = session.get(SyncState, SYNC_TARGET)
+    if state is None:
+        state = SyncState(target=SYNC_TARGET, last_pulled_central_seq=0, extra={})
+        session.add(state)
+        session.flush()
+    return state
+
+
+def _wire(row: tuple[Any, ...]) -> tuple[int, WireEvent]:
+    seq, txid, event_id, entity_type, entity_id, kind, payload, clerk, counter, wall, hlc = row
+    event = WireEvent(
+        event_id, entity_type, entity_id, kind, payload, clerk, counter, f"{wall}+00:00", hlc, seq
+    )
+    return int(txid), event
+
+
+def _ingest_page(
+    store: Store,
+    events: list[WireEvent],
+    *,
+    cursor: PullCursor | None = None,
+    extra_updates: dict[str, Any] | None = None,
+) -> IngestResult:
+    """One local transaction: the page's events, their projections, and the new cursor."""
+    with store.session() as session:
+        result = ingest_pulled(session, events, store.clock)
+        state = sync_state_row(session)
+        extra = dict(state.extra or {})
+        if cursor is not None:
+            state.last_pulled_central_seq = cursor.seq
+            extra["pull_txid"] = cursor.txid
+        if result.quarantined:
+            kept = [*extra.get("quarantined", []), *map(list, result.quarantined)]
+            extra["quarantined"] = kept[-MAX_QUARANTINE_KEPT:]
+        extra.update(extra_updates or {})
+        state.extra = extra
+    return result
+
+
+def _reset_if_other_central(store: Store, connection: Any) -> dict[str, Any]:
+    """The stored extra; the cursor starts over when the counter now talks to another
+    central database than before (the pull is idempotent, so starting over is safe)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {CENTRAL_SCHEMA}.central_id(), {CENTRAL_SCHEMA}.my_agency()")
+        row = cursor.fetchone()
+    central_id, agency = row if row is not None else (None, None)
+    with store.session() as session:
+        state = sync_state_row(session)
+        extra = dict(state.extra or {})
+        if extra.get("central_id") != central_id:
+            state.last_pulled_central_seq = 0
+            extra = {"central_id": central_id}
+        extra["agency"] = agency
+        state.extra = extra
+    return extra
+
+
+def pull(
+    store: Store,
+    connection: Any,
+    *,
+    page_size: int = PULL_PAGE_SIZE,
+    after_page: Callable[[int], None] | None = None,
+) -> PullResult:
+    """Bring every event of the counter's scope that the central has and this counter lacks,
+    then the reference data that changed. `connection`: psycopg, autocommit mode, logged in
+    with the counter's role. `after_page(events received so far)` is called after each page."""
+    extra = _reset_if_other_central(store, connection)
+    state = load_sync_state(store)
+    position = PullCursor(int(extra.get("pull_txid", 0)), int(state["last_pulled_central_seq"]))
+    received = inserted = pages = quarantined = 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(_HORIZON)
+            horizon_row = cursor.fetchone()
+            assert horizon_row is not None
+            horizon = int(horizon_row[0])
+            cursor.execute(_PAGE, [position.txid, position.seq, horizon, page_size])
+            rows = [_wire(row) for row in cursor.fetchall()]
+        if not rows:
+            break
+        last_txid, last_event = rows[-1]
+        assert last_event.central_seq is not None
+        position = PullCursor(last_txid, last_event.central_seq)
+        result = _ingest_page(store, [event for _txid, event in rows], cursor=position)
+        received += len(rows)
+        inserted += result.inserted
+        quarantined += len(result.quarantined)
+        pages += 1
+        if after_page is not None:
+            after_page(received)
+        if len(rows) < page_size:
+            break
+    if extra.get("agency"):
+        more = _pull_new_delegations(store, connection, int(extra.get("delegation_txid", 0)))
+        received += more.received
+        inserted += more.inserted
+        quarantined += len(more.quarantined)
+    downloads = fetch_changed(connection, dict(extra.get("reference_versions", {})))
+    changed: list[str] = []
+    with store.session() as session:
+        changed = apply_downloads(session, downloads)
+        row = sync_state_row(session)
+        updated = dict(row.extra or {})
+        versions = dict(updated.get("reference_versions", {}))
+        versions.update({download.table: download.version for download in downloads})
+        updated["reference_versions"] = versions
+        row.extra = updated
+        row.last_pull_at = _now()
+    return PullResult(received, inserted, pages, quarantined, tuple(changed))
+
+
+def _pull_new_delegations(store: Store, connection: Any, since_txid: int) -> IngestResult:
+    """For an agency's role: the whole history of the registrations (and their persons)
+    delegated to it since the last pull. Their earlier events lie behind the cursor, and the
+    delegation alone made them visible to this role."""
+    with connection.cursor() as cursor:
+        cursor.execute(_HORIZON)
+        horizon_row = cursor.fetchone()
+        assert horizon_row is not None
+        horizon = int(horizon_row[0])
+        cursor.execute(
+            f"SELECT DISTINCT entity_type, entity_id FROM {CENTRAL_SCHEMA}.delegation"
+            " WHERE txid >= %s AND txid < %s",
+            [since_txid, horizon],
+        )
+        by_type: dict[str, list[str]] = {}
+        for entity_type, entity_id in cursor.fetchall():
+            by_type.setdefault(str(entity_type), []).append(str(entity_id))
+        events: list[WireEvent] = []
+        for entity_type, entity_ids in by_type.items():
+            cursor.execute(_ENTITY_HISTORY, [entity_type, entity_ids])
+            events.extend(_wire(row)[1] for row in cursor.fetchall())
+    return _ingest_page(store, events, extra_updates={"delegation_txid": horizon})
