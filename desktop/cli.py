@@ -51,6 +51,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         return 2
     config, store = _open_store_for_cli(args.db)
     try:
+        from desktop.services.demo import DEMO_ACCOUNTS, ensure_demo_accounts
+
+        if ensure_demo_accounts(store, config):
+            accounts = "、".join(f"{a.display_name} {a.username}" for a in DEMO_ACCOUNTS)
+            print(f"已建立演示账户（密码均为 {DEMO_ACCOUNTS[0].password}）：{accounts}")
         if args.if_empty and _person_count(store) > 0:
             print(f"数据库已有数据，未生成演示数据：{store.path}")
             return 0
@@ -81,6 +86,67 @@ def _person_count(store) -> int:  # type: ignore[no-untyped-def]
 
 def _progress(done: int, total: int) -> None:
     print(f"\r生成演示数据 {done}/{total}", end="" if done < total else "\n", file=sys.stderr)
+
+
+# The names of printing.documents.DOCUMENTS, spelled out so that building the parser (every
+# start of the GUI) does not import reportlab; tests/desktop/test_cli_print.py keeps them equal.
+PRINT_DOCUMENTS = (
+    "registration-form",
+    "commitment",
+    "policy-list",
+    "service-list",
+    "agency-list",
+    "deregistration-notice",
+    "contact-sheet",
+)
+
+
+def _cmd_print(args: argparse.Namespace) -> int:
+    from desktop.services import documents
+    from desktop.services.reference_lists import seed_reference_lists
+
+    if args.document not in PRINT_DOCUMENTS:
+        print(
+            f"错误：没有名为“{args.document}”的文书，可选：{'、'.join(PRINT_DOCUMENTS)}",
+            file=sys.stderr,
+        )
+        return 2
+    if args.person and args.registration:
+        print("错误：--person 和 --registration 只能指定一个", file=sys.stderr)
+        return 2
+    if args.out is None:
+        print("错误：请用 --out 指定输出的 PDF 文件", file=sys.stderr)
+        return 2
+    config, store = _open_store_for_cli(args.db)
+    try:
+        with store.session() as session:
+            seed_reference_lists(session)  # a database never opened by the client has none yet
+            person_id = registration_id = None
+            if args.person:
+                person_id = documents.find_person_by_id_number(session, args.person).id
+            if args.registration:
+                registration = documents.find_registration_by_number(session, args.registration)
+                if registration is None:
+                    print(f"错误：未找到登记编号 {args.registration.strip()}", file=sys.stderr)
+                    return 2
+                registration_id = registration.id
+            rendered = documents.render_document(
+                session,
+                config,
+                args.document,
+                person_id=person_id,
+                registration_id=registration_id,
+            )
+    finally:
+        store.close()
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_bytes(rendered.pdf)
+    except OSError as error:
+        print(f"错误：无法写入 {args.out}：{error.strerror or error}", file=sys.stderr)
+        return 2
+    print(f"已生成《{rendered.title}》（模板版本 {rendered.template_version}）→ {args.out}")
+    return 0
 
 
 def _cmd_rules_id(args: argparse.Namespace) -> int:
@@ -174,6 +240,155 @@ def _cmd_rules_retirement(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_central_init(args: argparse.Namespace) -> int:
+    from desktop.sync.central import init_central
+
+    info = init_central(args.url)
+    print(
+        f"中心数据库已就绪：{info.where}（结构版本 {info.revision}，"
+        f"窗口角色组 {info.counter_group}，行级安全已启用）"
+    )
+    return 0
+
+
+def _cmd_central_add_counter(args: argparse.Namespace) -> int:
+    from desktop.config import config_path
+    from desktop.sync.central import add_counter, write_counter_config
+    from desktop.sync.connection import parse_central_url
+    from desktop.sync.credentials import CredentialStore, credential_account
+
+    account = add_counter(args.url, region_code=args.region, name=args.name, agency_id=args.agency)
+    path = args.config or config_path()
+    write_counter_config(path, account, database_path=args.database)
+    stored = CredentialStore().save(
+        credential_account(parse_central_url(account.url)), account.password
+    )
+    print(f"已开通窗口 {account.counter_id}（{account.name}，数据库角色 {account.role_name}）")
+    print(f"配置文件：{path}")
+    print(f"密码已保存到{stored.describe()}")
+    return 0
+
+
+def _cmd_xref_import(args: argparse.Namespace) -> int:
+    from desktop.services.verification import SOURCES, import_xref
+
+    if args.source not in SOURCES:
+        names = "、".join(f"{code}（{source.label}）" for code, source in SOURCES.items())
+        print(f"错误：没有名为“{args.source}”的比对数据来源，可选：{names}", file=sys.stderr)
+        return 2
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        print(f"错误：无法读取 {args.file}：{error.strerror or error}", file=sys.stderr)
+        return 2
+    config, store = _open_store_for_cli(args.db)
+    try:
+        with store.session() as session:
+            result = import_xref(
+                session,
+                args.source,
+                data,
+                file_name=args.file.name,
+                imported_by=config.counter_id,
+                as_of=args.as_of,
+            )
+    finally:
+        store.close()
+    print(
+        f"已导入《{SOURCES[args.source].label}》{result.rows} 条"
+        f"（替换原有 {result.replaced} 条）← {args.file}"
+    )
+    return 0
+
+
+def _cmd_accounts_list(args: argparse.Namespace) -> int:
+    from desktop.domain.roles import parse_roles, role_names
+    from desktop.services.accounts import list_accounts
+
+    _config, store = _open_store_for_cli(args.db)
+    try:
+        with store.session(write=False) as session:
+            rows = [
+                {
+                    "username": account.username,
+                    "display_name": account.display_name,
+                    "roles": role_names(parse_roles(account.roles)),
+                    "agency": account.agency_id,
+                    "active": account.active,
+                    "must_change_password": account.must_change_password,
+                    "locked_until": account.locked_until,
+                }
+                for account in list_accounts(session)
+            ]
+    finally:
+        store.close()
+    _print_json(rows)
+    return 0
+
+
+def _cmd_accounts_create_admin(args: argparse.Namespace) -> int:
+    from desktop.services.accounts import create_first_administrator
+
+    config, store = _open_store_for_cli(args.db)
+    try:
+        with store.session() as session:
+            initial = create_first_administrator(
+                session,
+                store.clock,
+                counter_id=config.counter_id,
+                username=args.username,
+                display_name=args.name,
+            )
+    finally:
+        store.close()
+    print(f"已创建管理员 {args.username.strip()}，一次性初始密码：{initial}")
+    print("首次登录时须修改密码。")
+    return 0
+
+
+def _cmd_accounts_reset_password(args: argparse.Namespace) -> int:
+    from desktop.services.accounts import reset_password_from_console
+
+    config, store = _open_store_for_cli(args.db)
+    try:
+        with store.session() as session:
+            initial = reset_password_from_console(
+                session, store.clock, args.username, counter_id=config.counter_id
+            )
+    finally:
+        store.close()
+    print(f"已重置 {args.username.strip()} 的密码并解除锁定，一次性密码：{initial}")
+    print("下次登录时须修改密码。")
+    return 0
+
+
+def _cmd_sync(args: argparse.Namespace) -> int:
+    from desktop.sync.errors import SyncError
+    from desktop.sync.worker import SyncWorker
+
+    config, store = _open_store_for_cli(args.db)
+    try:
+        worker = SyncWorker.from_config(store, config)
+        try:
+            report = worker.sync_once()
+        except SyncError as exc:
+            print(f"同步失败：{exc.message}", file=sys.stderr)
+            return 1
+        finally:
+            worker.close()
+    finally:
+        store.close()
+    print(
+        f"同步完成：上传 {report.pushed} 条，下载 {report.pulled} 条，"
+        f"仍待上传 {report.events_waiting} 条，用时 {report.seconds:.1f} 秒"
+    )
+    if report.reference_tables:
+        print(f"已更新参考数据：{'、'.join(report.reference_tables)}")
+    if report.quarantined:
+        print(f"注意：中心数据库有 {report.quarantined} 条格式不正确的事件未下载，请联系管理员")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dengji", description="失业登记窗口客户端（甘人社通〔2020〕111号）"
@@ -189,6 +404,66 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--if-empty", action="store_true", help="数据库已有人员时不生成")
     demo.add_argument("--quiet", action="store_true")
     demo.set_defaults(func=_cmd_demo)
+
+    print_cmd = sub.add_parser("print", help="生成文书 PDF（批量打印、技术支持）")
+    print_cmd.add_argument("document", metavar="DOCUMENT", help="、".join(PRINT_DOCUMENTS))
+    print_cmd.add_argument("--person", metavar="ID_NUMBER", help="人员的证件号码")
+    print_cmd.add_argument("--registration", metavar="NO", help="登记编号")
+    print_cmd.add_argument("--out", type=Path, metavar="FILE.pdf", help="输出的 PDF 文件")
+    print_cmd.add_argument("--db", type=Path, default=argparse.SUPPRESS)
+    print_cmd.set_defaults(func=_cmd_print)
+
+    central = sub.add_parser("central", help="中心数据库管理（管理员）")
+    central_sub = central.add_subparsers(dest="central_command", required=True)
+    c_init = central_sub.add_parser("init", help="建立或升级中心数据库（结构、行级安全、角色）")
+    c_init.add_argument("--url", required=True, help="管理员连接地址 postgresql://…")
+    c_init.set_defaults(func=_cmd_central_init)
+    c_add = central_sub.add_parser("add-counter", help="开通窗口账号并写入本机配置文件")
+    c_add.add_argument("--url", required=True, help="管理员连接地址 postgresql://…")
+    c_add.add_argument("--region", required=True, metavar="CODE", help="6位行政区划代码")
+    c_add.add_argument("--name", required=True, help="窗口名称")
+    c_add.add_argument("--agency", default=None, metavar="ID", help="受委托的残疾人就业服务机构")
+    c_add.add_argument("--config", type=Path, default=None, help="配置文件（默认 DENGJI_CONFIG）")
+    c_add.add_argument("--database", type=Path, default=None, help="本窗口的本地数据库文件")
+    c_add.set_defaults(func=_cmd_central_add_counter)
+
+    accounts = sub.add_parser("accounts", help="本机账户（须以数据目录所属的系统账户运行）")
+    accounts_sub = accounts.add_subparsers(dest="accounts_command", required=True)
+    a_list = accounts_sub.add_parser("list", help="列出账户及其角色、锁定状态")
+    a_list.add_argument("--db", type=Path, default=argparse.SUPPRESS)
+    a_list.set_defaults(func=_cmd_accounts_list)
+    a_admin = accounts_sub.add_parser(
+        "create-admin", help="正式部署首次使用：创建管理员（一次性密码，首次登录须修改）"
+    )
+    a_admin.add_argument("--username", default="admin")
+    a_admin.add_argument("--name", default="系统管理员", help="姓名")
+    a_admin.add_argument("--db", type=Path, default=argparse.SUPPRESS)
+    a_admin.set_defaults(func=_cmd_accounts_create_admin)
+    a_reset = accounts_sub.add_parser(
+        "reset-password", help="忘记密码：生成一次性密码并解除锁定（下次登录须修改）"
+    )
+    a_reset.add_argument("username")
+    a_reset.add_argument("--db", type=Path, default=argparse.SUPPRESS)
+    a_reset.set_defaults(func=_cmd_accounts_reset_password)
+
+    sync = sub.add_parser("sync", help="与中心数据库同步一次（上传后下载）")
+    sync.add_argument("--db", type=Path, default=argparse.SUPPRESS)
+    sync.set_defaults(func=_cmd_sync)
+
+    xref = sub.add_parser("xref", help="数据比对表（公安、工商、社保等部门数据）")
+    xref_sub = xref.add_subparsers(dest="xref_command", required=True)
+    x_import = xref_sub.add_parser("import", help="导入一个部门的数据文件（替换该来源原有数据）")
+    x_import.add_argument(
+        "source",
+        metavar="SOURCE",
+        help="ssc_holders、public_security、market、social_insurance、employment_filing、pension",
+    )
+    x_import.add_argument(
+        "file", type=Path, metavar="FILE.csv", help="CSV 文件（UTF-8 或 GB18030）"
+    )
+    x_import.add_argument("--as-of", type=_iso_date, default=None, help="数据截至日期 YYYY-MM-DD")
+    x_import.add_argument("--db", type=Path, default=argparse.SUPPRESS)
+    x_import.set_defaults(func=_cmd_xref_import)
 
     rules = sub.add_parser("rules", help="直接查询业务规则（输出 JSON）")
     rules_sub = rules.add_subparsers(dest="rule", required=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import threading
 import time
+from typing import ClassVar
 
 from devices.card import CardData
 from devices.errors import NoCardError
@@ -17,6 +18,9 @@ class CardReader(abc.ABC):
     """
 
     name: str
+    family: ClassVar[str] = "读卡器"
+    """What the clerk calls this kind of reader (身份证阅读器, 社保卡读卡器): the status bar
+    groups readers by it."""
 
     def __init__(self, name: str) -> None:
         self.name = name

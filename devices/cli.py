@@ -16,16 +16,18 @@ from devices.card import CardData
 from devices.errors import CardReadError, DriverUnavailableError
 from devices.mps.probe import detect_mps_readers
 from devices.mps.serial_reader import MpsSerialReader
+from devices.pcsc.errors import PartialCardError
 from devices.registry import driver_usable, import_pcsc
 from devices.sdk import sdk_reader_for
 from devices.wlt import default_decoder
 
 EXIT_OK = 0
 EXIT_FAILED = 1
+EXIT_PARTIAL = 2  # a 3.0 社保卡 without a PSAM: the card number was read, the holder data not
 
 _LABELS = {
     "kind": "证件类型", "name": "姓名", "name_en": "英文姓名", "sex": "性别",
-    "ethnicity": "民族代码",
+    "ethnicity": "民族",
     "birth_date": "出生日期", "id_number": "证件号码", "address": "住址", "issuer": "签发机关",
     "valid_from": "有效期起", "valid_until": "有效期止", "nationality": "国籍",
     "permit_number": "通行证号码", "issue_count": "签发次数", "ss_card_number": "社会保障卡号",
@@ -85,7 +87,19 @@ def card_to_json(card: CardData) -> dict[str, Any]:
     return result
 
 
-def _print_card(card: CardData, out: TextIO) -> None:
+def _ethnicity_name(code: str) -> str:
+    """The name and code, e.g. 回族（03）; the bare code when the GB/T 3304 table lacks it."""
+    from desktop.domain.codes import UnknownCodeError, code_table
+
+    try:
+        return f"{code_table('ethnicity').label(code)}（{code}）"
+    except UnknownCodeError:
+        return code
+
+
+def card_lines(card: CardData) -> list[tuple[str, str]]:
+    """(Chinese label, value) for every field the card holds, as the clerk reads them."""
+    lines: list[tuple[str, str]] = []
     for key, label in _LABELS.items():
         value = getattr(card, key)
         if key == "valid_until" and value is None and card.valid_from is not None:
@@ -96,15 +110,54 @@ def _print_card(card: CardData, out: TextIO) -> None:
             value = value.value
         elif key == "sex":
             value = _SEX_NAMES.get(value, value)
-        print(f"{label}：{value}", file=out)
+        elif key == "ethnicity":
+            value = _ethnicity_name(value)
+        lines.append((label, str(value)))
     if card.photo is not None:
-        print(f"照片：{len(card.photo)} 字节", file=out)
+        lines.append(("照片", f"{len(card.photo)} 字节"))
+    return lines
+
+
+def partial_card_lines(partial: PartialCardError) -> list[tuple[str, str]]:
+    """(label, value) for what a 3.0 社保卡 gave without its holder data (EF05)."""
+    issuer = partial.issuer
+    lines = [
+        ("证件类型", "社会保障卡（第三代，持卡人信息未读取）"),
+        ("社会保障卡号", issuer.card_number),
+        ("发卡地区", issuer.region_code),
+        ("卡规范版本", issuer.spec_version),
+    ]
+    if issuer.expiry_date is not None:
+        lines.append(("卡有效期至", issuer.expiry_date.isoformat()))
+    lines.append(("阅读器", partial.reader_name))
+    return lines
+
+
+def _print_lines(lines: list[tuple[str, str]], out: TextIO) -> None:
+    for label, value in lines:
+        print(f"{label}：{value}", file=out)
+
+
+def partial_card_to_json(partial: PartialCardError) -> dict[str, Any]:
+    """The EF05 data of a partly read 3.0 社保卡 for `--json`, marked `"partial": true`."""
+    issuer = partial.issuer
+    return {
+        "partial": True,
+        "kind": "社会保障卡",
+        "ss_card_number": issuer.card_number,
+        "ss_card_issuer": issuer.region_code,
+        "ss_card_version": issuer.spec_version,
+        "ss_card_expiry": issuer.expiry_date.isoformat() if issuer.expiry_date else None,
+        "reader_name": partial.reader_name,
+        "message": partial.message,
+    }
 
 
 def card_read(
     args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
-    """`dengji card read`: wait for a card, print it; 0 when read, 1 with a Chinese reason."""
+    """`dengji card read`: wait for a card, print it; 0 when read, 1 with a Chinese reason,
+    2 for a 3.0 社保卡 read without its holder data (the card number is printed)."""
     out = out or sys.stdout
     err = err or sys.stderr
     try:
@@ -120,6 +173,13 @@ def card_read(
                 card = wait_for_card(reader, args.timeout)
             finally:
                 reader.close()
+    except PartialCardError as partial:
+        if args.json:
+            print(json.dumps(partial_card_to_json(partial), ensure_ascii=False, indent=2), file=out)
+        else:
+            _print_lines(partial_card_lines(partial), out)
+        print(f"读卡不完整：{partial.message}", file=err)
+        return EXIT_PARTIAL
     except CardReadError as error:
         print(f"读卡失败：{error.message}", file=err)
         return EXIT_FAILED
@@ -130,7 +190,7 @@ def card_read(
     if args.json:
         print(json.dumps(card_to_json(card), ensure_ascii=False, indent=2), file=out)
     else:
-        _print_card(card, out)
+        _print_lines(card_lines(card), out)
     return EXIT_OK
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Final, cast
 
-from devices.base import CardReader
-from devices.errors import DriverUnavailableError
+from devices.base import CardReader, wait_for_card
+from devices.card import CardData
+from devices.errors import DriverUnavailableError, NoCardError
 from devices.mps.serial_reader import DEFAULT_TIMEOUT_S, MpsSerialReader
 from devices.sdk import SdtapiReader, TermbReader
 
@@ -136,6 +137,21 @@ def build_readers(configs: Iterable[ReaderConfig]) -> tuple[list[CardReader], li
             label = config.name or f"{config.driver} {config.port}".strip()
             problems.append(f"{label}：{error.reason}")
     return readers, problems
+
+
+def read_card_once(config: ReaderConfig, timeout_s: float) -> CardData:
+    """Build the reader of `config`, wait up to `timeout_s` for a card, read it, close (the
+    settings page's 读卡测试). Blocks: call it on the reader thread (ReaderMonitor.run_exclusive)
+    or another non-GUI thread. Raises the CardReadError subclasses with their Chinese message,
+    PartialCardError for a 3.0 社保卡 without a PSAM."""
+    reader = build_reader(config)
+    reader.open()
+    try:
+        return wait_for_card(reader, timeout_s)
+    except NoCardError:
+        raise NoCardError(f"{timeout_s:g} 秒内未读到卡片，请放置卡片后重试") from None
+    finally:
+        reader.close()
 
 
 def reader_configs_from_toml(entries: Sequence[Mapping[str, object]]) -> list[ReaderConfig]:

@@ -193,6 +193,8 @@ def _function(
 class SdtapiReader(CardReader):
     """A reader behind the generic sdtapi library (SDT_ functions, devices.md §4.2)."""
 
+    family = "身份证阅读器"
+
     WHAT: Final = "厂商读卡库 sdtapi"
     DEFAULT_LIBRARY: Final = "sdtapi"
 
@@ -319,6 +321,8 @@ _TERMB_SEX: Final = {"男": "1", "女": "2", "未知": "0", "未说明": "9"}
 
 class TermbReader(CardReader):
     """A Huashi (华视) CVR reader behind termb.dll / libtermb.so (devices.md §4.3)."""
+
+    family = "身份证阅读器"
 
     WHAT: Final = "厂商读卡库 termb"
     DEFAULT_LIBRARY: Final = "termb"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from collections.abc import Callable
@@ -9,17 +10,86 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from desktop.config import Config
+from desktop.config import DEMO_REGION, Config
 from desktop.domain.idnumbers import check_digit
 from desktop.domain.regions import counties, is_address_code_valid, prefectures, region_name
+from desktop.domain.roles import DELEGABLE_PERMISSIONS, Delegation, Role
 from desktop.services import registration as reg
+from desktop.services.accounts import DemoAccount
 from desktop.services.calendar import load_calendar
 from desktop.store.db import Store
 from desktop.store.journal import Actor
-from desktop.store.models import Event
+from desktop.store.models import Event, Person
 
-DEMO_CLERKS = (("demo-clerk-1", "张丽"), ("demo-clerk-2", "马建军"), ("demo-reviewer", "王海燕"))
+# The demo accounts (desktop/services/accounts.py), shown with their password on the login page
+# in demo mode so a newcomer gets in at once; `dengji demo` creates them. One per role.
+DEMO_PASSWORD = "demo-2025"
+DEMO_AGENCY_ID = "demo-canlian-620102"
+DEMO_ACCOUNTS = (
+    DemoAccount("zhangli", "张丽", DEMO_PASSWORD, (Role.CLERK,)),
+    DemoAccount("majianjun", "马建军", DEMO_PASSWORD, (Role.CLERK,)),
+    DemoAccount("wanghaiyan", "王海燕", DEMO_PASSWORD, (Role.REVIEWER,)),
+    DemoAccount("lina", "李娜", DEMO_PASSWORD, (Role.DISABILITY_AGENCY,), agency_id=DEMO_AGENCY_ID),
+    DemoAccount("zhaomin", "赵敏", DEMO_PASSWORD, (Role.STATISTICIAN,)),
+    DemoAccount("liujianhua", "刘建华", DEMO_PASSWORD, (Role.ADMIN,)),
+)
+_DEMO_AGENCY_NAME = "城关区残疾人就业服务中心"
+_DEMO_ENTRUSTING_DEPARTMENT = "兰州市城关区人力资源和社会保障局"
+
+
+def demo_delegation(today: date) -> Delegation:
+    """The demo agency's delegation, in force from well before the oldest demo application
+    (720 days back) until a year from `today`."""
+    return Delegation(
+        entrusting_department=_DEMO_ENTRUSTING_DEPARTMENT,
+        agency=DEMO_AGENCY_ID,
+        scope=DELEGABLE_PERMISSIONS,
+        valid_from=today - timedelta(days=800),
+        valid_until=today + timedelta(days=365),
+        agency_name=_DEMO_AGENCY_NAME,
+        region_code=DEMO_REGION,
+        reference="城人社发〔2023〕16号",
+    )
+
+
+def ensure_demo_accounts(store: Store, config: Config, *, today: date | None = None) -> int:
+    """Create the demo accounts and the demo agency's delegation where missing (demo only:
+    the passwords are public); how many accounts were made."""
+    from desktop.services.accounts import current_delegation, ensure_accounts, record_delegation
+
+    today = today or date.today()
+    with store.session() as session:
+        made = ensure_accounts(session, store.clock, DEMO_ACCOUNTS, counter_id=config.counter_id)
+        if current_delegation(session, DEMO_AGENCY_ID, today) is None:
+            delegation = demo_delegation(today)
+            record_delegation(
+                session,
+                Actor("system", config.counter_id, roles=frozenset({Role.ADMIN})),
+                store.clock,
+                agency_id=delegation.agency,
+                agency_name=delegation.agency_name,
+                entrusting_department=delegation.entrusting_department,
+                region_code=config.region_code,
+                scope=delegation.scope,
+                valid_from=delegation.valid_from,
+                valid_until=delegation.valid_until,
+                reference=delegation.reference,
+            )
+    return made
+
+
+def _demo_actor(account: DemoAccount, counter_id: str, today: date) -> Actor:
+    return Actor(
+        clerk_id=account.username,
+        counter_id=counter_id,
+        roles=frozenset(account.roles),
+        agency_id=account.agency_id,
+        delegation=demo_delegation(today) if account.agency_id else None,
+        display_name=account.display_name,
+    )
+
 
 _SURNAMES = (
     "王李张刘陈杨赵马何魏牛苏石郭朱孙周吴徐胡高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡"
@@ -29,6 +99,7 @@ _SURNAMES = (
 _SURNAME_WEIGHTS = [
     8 if s in "王李张马刘杨" else 3 if s in "陈赵何魏牛苏石郭" else 1 for s in _SURNAMES
 ]
+_SURNAME_CUMULATIVE = list(itertools.accumulate(_SURNAME_WEIGHTS))
 _MALE_GIVEN = "伟强军勇杰涛明超斌鹏辉刚平磊峰建国华亮成龙浩宇晨阳天文博海林志宏俊飞鑫东兴福"
 _FEMALE_GIVEN = "丽娟芳霞敏静燕艳玲红梅琴英慧婷雪萍花兰秀凤洁莉娜蓉瑶佳欣怡晶倩璐悦月"
 _TIBETAN_NAMES = ("扎西", "卓玛", "才让", "拉毛", "多杰", "央金", "尕藏", "桑吉", "德吉", "旦正")
@@ -131,14 +202,27 @@ class DemoSummary:
     seconds: float
 
 
+_CUMULATIVE: dict[int, tuple[list[str], list[int]]] = {}
+
+
 def _weighted(rng: random.Random, table: tuple[tuple[str, int], ...]) -> str:
-    return rng.choices([c for c, _ in table], weights=[w for _, w in table])[0]
+    # Cumulative weights made once per table: choices() draws exactly as with the weights.
+    codes_and_sums = _CUMULATIVE.get(id(table))
+    if codes_and_sums is None:
+        codes_and_sums = _CUMULATIVE[id(table)] = (
+            [code for code, _ in table],
+            list(itertools.accumulate(weight for _, weight in table)),
+        )
+    codes, sums = codes_and_sums
+    return rng.choices(codes, cum_weights=sums)[0]
 
 
 class _PersonFactory:
     """Makes realistic people of one county: valid ID numbers, names, addresses, phones."""
 
-    def __init__(self, rng: random.Random, county: str, today: date) -> None:
+    def __init__(
+        self, rng: random.Random, county: str, today: date, used_numbers: set[str] | None = None
+    ) -> None:
         self.rng = rng
         self.county = county
         self.today = today
@@ -148,7 +232,9 @@ class _PersonFactory:
             for p in prefectures(include_retired=True)
             for c in counties(p.code, include_retired=True)
         ]
-        self.used_numbers: set[str] = set()
+        # Numbers already in the database too: a second demo run must not make a person twice.
+        self.used_numbers: set[str] = set(used_numbers or ())
+        self.place = region_name(county) or "甘肃省"
 
     def id_number(self, birth: date, sex: str, household_region: str) -> str:
         rng = self.rng
@@ -170,7 +256,7 @@ class _PersonFactory:
         rng = self.rng
         if ethnicity == "04":
             return rng.choice(_TIBETAN_NAMES) + rng.choice(("", "加", "措", "吉"))
-        surname = rng.choices(_SURNAMES, weights=_SURNAME_WEIGHTS)[0]
+        surname = rng.choices(_SURNAMES, cum_weights=_SURNAME_CUMULATIVE)[0]
         pool = _MALE_GIVEN if sex == "1" else _FEMALE_GIVEN
         return surname + "".join(rng.choice(pool) for _ in range(rng.choice((1, 2, 2))))
 
@@ -179,9 +265,8 @@ class _PersonFactory:
 
     def address(self) -> str:
         rng = self.rng
-        place = region_name(self.county) or "甘肃省"
         return (
-            f"{place}{rng.choice(_STREETS_620102)}{rng.choice(_COMMUNITY)}社区"
+            f"{self.place}{rng.choice(_STREETS_620102)}{rng.choice(_COMMUNITY)}社区"
             f"{rng.randrange(1, 200)}号{rng.randrange(1, 30)}单元{rng.randrange(101, 2600)}室"
         )
 
@@ -216,9 +301,7 @@ class _PersonFactory:
 
 
 def _persons_in_store(store: Store) -> int:
-    from desktop.store.models import Person
-
-    with store.session() as session:
+    with store.session(write=False) as session:
         return int(session.scalar(select(func.count()).select_from(Person)) or 0)
 
 
@@ -230,33 +313,37 @@ def fill_demo_data(
     seed: int = 2020111,
     today: date | None = None,
     progress: Callable[[int, int], None] | None = None,
-    batch: int = 500,
+    batch: int = 1000,
 ) -> DemoSummary:
     """Register `persons` demo people through the registration use cases, in every state."""
     started = time.perf_counter()
     today = today or date.today()
     rng = random.Random(seed + _persons_in_store(store))
-    factory = _PersonFactory(rng, config.region_code, today)
-    with store.session() as session:
+    with store.session(write=False) as session:
         calendar = load_calendar(session)
+        used_numbers = set(session.connection().execute(select(Person.id_number)).scalars())
         events_before = int(session.scalar(select(func.count()).select_from(Event)) or 0)
-    contexts = [
-        reg.CounterContext(
-            actor=Actor(clerk_id=clerk, counter_id=config.counter_id),
+    contexts = {
+        account.username: reg.CounterContext(
+            actor=_demo_actor(account, config.counter_id, today),
             clock=store.clock,
             region_code=config.region_code,
             counter_number=config.counter_number,
             calendar=calendar,
         )
-        for clerk, _ in DEMO_CLERKS
-    ]
-    clerk_ctx, reviewer_ctx = contexts[0], contexts[2]
+        for account in DEMO_ACCOUNTS
+    }
+    clerk_ctx, reviewer_ctx = contexts["zhangli"], contexts["wanghaiyan"]
+    agency_ctx = contexts["lina"]
+    factory = _PersonFactory(rng, config.region_code, today, used_numbers)
     made = 0
     registrations = 0
     while made < persons:
         with store.session() as session:
             for _ in range(min(batch, persons - made)):
-                registrations += _one_person(session, rng, factory, clerk_ctx, reviewer_ctx, today)
+                registrations += _one_person(
+                    session, rng, factory, (clerk_ctx, reviewer_ctx, agency_ctx), today
+                )
                 made += 1
         if progress:
             progress(made, persons)
@@ -266,14 +353,18 @@ def fill_demo_data(
 
 
 def _one_person(
-    session,
+    session: Session,
     rng: random.Random,
-    factory: _PersonFactory,  # type: ignore[no-untyped-def]
-    clerk: reg.CounterContext,
-    reviewer: reg.CounterContext,
+    factory: _PersonFactory,
+    staff: tuple[reg.CounterContext, reg.CounterContext, reg.CounterContext],
     today: date,
 ) -> int:
-    """One person with one registration (sometimes two: deregistered, later back)."""
+    """One person with one registration (sometimes two: deregistered, later back).
+
+    `staff` is (窗口经办, 审核, 残疾人就业服务机构): the agency receives, verifies and registers
+    half of the disabled workers under its delegation (notice §2); the department's 审核
+    confirms every deregistration."""
+    clerk, reviewer, agency = staff
     state = rng.choices(
         ("applied", "verified", "registered", "rejected", "deregistered"),
         weights=(6, 3, 52, 4, 35),
@@ -316,6 +407,10 @@ def _one_person(
             "startup_wish": rng.random() < 0.1,
         },
     )
+    if details.health == "6" and int(details.id_number[15]) % 2 == 0:
+        # Chosen by the ID number, not the random generator: the rest of the data stays the
+        # same as without the agency.
+        clerk = reviewer = agency
     try:
         applied = reg.apply_for_registration(session, clerk, application)
     except reg.IneligibleError:
@@ -352,6 +447,10 @@ def _one_person(
     if state == "deregistered":
         gone = min(today, verified_on + timedelta(days=rng.randrange(20, 400)))
         reg.deregister(
-            session, clerk, applied.registration_id, on=gone, reason=_weighted(rng, _DEREG)
+            session,
+            staff[1],  # the department's 审核, also for the agency's registrations
+            applied.registration_id,
+            on=gone,
+            reason=_weighted(rng, _DEREG),
         )
     return 1

@@ -8,26 +8,39 @@ from __future__ import annotations
 
 import re
 import uuid
+import weakref
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from desktop.domain.codes import code_table
 from desktop.domain.eligibility import Applicant, RegistrationPolicy, check_eligibility
 from desktop.domain.errors import DomainError
 from desktop.domain.idnumbers import DocumentType, IdDocument, parse_id_number
 from desktop.domain.retirement import default_category
-from desktop.domain.workdays import Deadline, WorkdayCalendar, registration_deadline
+from desktop.domain.roles import Permission, is_disabled_worker
+from desktop.domain.workdays import (
+    Deadline,
+    RegionCodeError,
+    WorkdayCalendar,
+    region_contains,
+    registration_deadline,
+)
+from desktop.services.accounts import acting_as_agency, authorize
+from desktop.store.db import FastStatement
 from desktop.store.hlc import HybridLogicalClock
 from desktop.store.journal import Actor, record
 from desktop.store.models import Person, Registration, Setting
+from desktop.store.queries import DELEGATED_AGENCY_FIELD
 
 ACTIVE_STATUSES = ("applied", "verified", "registered")
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+PHONE_PATTERN = _PHONE  # the form validates the phone as it is typed with the same rule
 
 
 class IneligibleError(DomainError):
@@ -157,9 +170,13 @@ def _validate_details(details: PersonDetails, document: IdDocument) -> list[str]
     return problems
 
 
+_PERSON_FIELDS = tuple(f for f in fields(PersonDetails) if f.name != "extra")
+
+
 def _person_payload(details: PersonDetails, document: IdDocument) -> dict[str, Any]:
-    payload = asdict(details)
-    payload.pop("extra")
+    # Field by field, not dataclasses.asdict: that deep-copies every value, and these are
+    # strings, dates and booleans (`extra` is merged below).
+    payload = {f.name: getattr(details, f.name) for f in _PERSON_FIELDS}
     payload.update(dict(details.extra))
     payload["doc_type"] = document.doc_type.name
     payload["id_number"] = document.number
@@ -177,19 +194,44 @@ def next_registration_number(
     """A registration number unique across the province even when made offline:
     county code (6) + counter number (3) + year (4) + this counter's sequence (5)."""
     key = f"registration_seq/{year}"
-    setting = session.get(Setting, key)
-    sequence = (int(setting.value) if setting else 0) + 1
-    if setting is None:
-        session.add(Setting(key=key, value=sequence))
+    # Core statements, not the ORM: a dirty Setting object would be flushed by the next
+    # query's autoflush, costing a unit of work per application.
+    connection = session.connection()
+    stored = _SETTING_VALUE.first(connection, {"setting_key": key})
+    sequence = (int(stored[0]) if stored is not None else 0) + 1
+    if stored is None:
+        _INSERT_SETTING.write(connection, {"key": key, "value": sequence})
     else:
-        setting.value = sequence
+        _UPDATE_SETTING.write(connection, {"setting_key": key, "new_value": sequence})
+    loaded = session.identity_map.get((Setting, (key,), None))
+    if loaded is not None:  # keep a copy loaded elsewhere in this session true
+        set_committed_value(loaded, "value", sequence)
     return f"{region_code}{counter_number:03d}{year}{sequence:05d}"
 
 
+_SETTING_TABLE = cast(Table, Setting.__table__)
+_SETTING_VALUE = FastStatement(
+    select(_SETTING_TABLE.c.value).where(_SETTING_TABLE.c.key == bindparam("setting_key"))
+)
+_INSERT_SETTING = FastStatement(insert(_SETTING_TABLE))
+_UPDATE_SETTING = FastStatement(
+    update(_SETTING_TABLE)
+    .where(_SETTING_TABLE.c.key == bindparam("setting_key"))
+    .values(value=bindparam("new_value"))
+)
+_PERSON_ID_BY_DOCUMENT = FastStatement(
+    select(Person.id).where(
+        Person.id_number == bindparam("id_number"), Person.doc_type == bindparam("doc_type")
+    )
+)
+
+
 def find_person(session: Session, doc_type: str, id_number: str) -> Person | None:
-    return session.scalars(
-        select(Person).where(Person.id_number == id_number, Person.doc_type == doc_type)
-    ).first()
+    # The id by Core (uses ix_person_id_number), then the object: most applicants are new,
+    # and an ORM query would autoflush and build its statement each time.
+    parameters = {"doc_type": doc_type, "id_number": id_number}
+    person_id = _PERSON_ID_BY_DOCUMENT.scalar(session.connection(), parameters)
+    return None if person_id is None else session.get(Person, person_id)
 
 
 def active_registration(session: Session, person_id: str) -> Registration | None:
@@ -201,10 +243,27 @@ def active_registration(session: Session, person_id: str) -> Registration | None
 
 
 def apply_for_registration(
-    session: Session, ctx: CounterContext, application: Application
+    session: Session,
+    ctx: CounterContext,
+    application: Application,
+    *,
+    number: str | None = None,
 ) -> AppliedRegistration:
-    """受理: check the person and notice §1, then record the application with its deadline."""
+    """受理: check the person and notice §1, then record the application with its deadline.
+
+    `number` is a registration number reserved earlier with `reserve_registration_number` (the
+    commitment letter printed before acceptance carries it); None takes the next one now. An
+    active registration of the person in this office's area raises DuplicateRegistrationError;
+    one elsewhere in the province (known after sync) is only a warning, kept in the payload.
+    """
     details = application.person
+    # issue 8: a 窗口经办 (or a disability agency, for a disabled worker, under its delegation)
+    authorize(
+        ctx.actor,
+        Permission.APPLY,
+        on=application.applied_on,
+        disabled_worker=is_disabled_worker(details.health, details.disability_category),
+    )
     document = _checked_document(details, application.applied_on)
     problems = _validate_details(details, document)
     if application.unemployment_cause not in code_table("unemployment_cause"):
@@ -242,6 +301,7 @@ def apply_for_registration(
 
     person = find_person(session, document.doc_type.name, document.number)
     payload = _person_payload(details, document)
+    active_elsewhere: str | None = None
     if person is None:
         person_id = str(uuid.uuid4())
         record(
@@ -256,8 +316,10 @@ def apply_for_registration(
     else:
         person_id = person.id
         existing = active_registration(session, person_id)
-        if existing is not None:
+        if existing is not None and _in_office_area(ctx, existing.region):
             raise DuplicateRegistrationError(existing.id, existing.number)
+        if existing is not None:
+            active_elsewhere = existing.number
         changed = _changed_fields(person, payload)
         if changed:
             record(
@@ -270,16 +332,14 @@ def apply_for_registration(
                 clock=ctx.clock,
             )
 
-    deadline = registration_deadline(
-        application.applied_on,
-        working_days=ctx.policy.working_days,
-        calendar=ctx.calendar,
-        region_code=ctx.region_code,
-    )
+    deadline = _deadline(ctx, application.applied_on)
     registration_id = str(uuid.uuid4())
-    number = next_registration_number(
-        session, ctx.region_code, ctx.counter_number, application.applied_on.year
-    )
+    if number is None:
+        number = next_registration_number(
+            session, ctx.region_code, ctx.counter_number, application.applied_on.year
+        )
+    else:
+        _check_reserved_number(ctx, number, application.applied_on.year)
     record(
         session,
         ctx.actor,
@@ -302,11 +362,68 @@ def apply_for_registration(
             "unemployment_cause": application.unemployment_cause,
             "difficulty_categories": list(application.difficulty_categories),
             "residence_urban": details.residence_urban,
+            **({"active_elsewhere": active_elsewhere} if active_elsewhere else {}),
             **dict(application.extra),
+            **_delegation_fields(ctx.actor),
         },
         clock=ctx.clock,
     )
-    return AppliedRegistration(registration_id, person_id, number, deadline, result.warnings)
+    warnings = result.warnings
+    if active_elsewhere is not None:
+        warnings += (
+            f"该人员在本机构辖区外另有有效失业登记（登记编号 {active_elsewhere}），请核实",
+        )
+    return AppliedRegistration(registration_id, person_id, number, deadline, warnings)
+
+
+def reserve_registration_number(session: Session, ctx: CounterContext, on: date) -> str:
+    """Take the next registration number now, for an application accepted later with it (the
+    commitment letter printed before acceptance carries its barcode). A number reserved and
+    never used leaves a gap in the sequence, never a duplicate."""
+    return next_registration_number(session, ctx.region_code, ctx.counter_number, on.year)
+
+
+def _check_reserved_number(ctx: CounterContext, number: str, year: int) -> None:
+    prefix = f"{ctx.region_code}{ctx.counter_number:03d}{year}"
+    sequence = number[len(prefix) :]
+    if not number.startswith(prefix) or len(sequence) != 5 or not sequence.isdigit():
+        raise InvalidApplicationError(f"登记编号 {number} 不是本窗口{year}年预留的编号")
+
+
+def _in_office_area(ctx: CounterContext, region: str | None) -> bool:
+    """Whether a registration made in `region` belongs to this office's area (county, or a
+    prefecture office's counties); a registration without a region counts as local."""
+    if not region:
+        return True
+    try:
+        return region_contains(ctx.region_code, region)
+    except RegionCodeError:
+        return region == ctx.region_code
+
+
+# Deadlines already computed, per calendar: registration_deadline is a pure function of its
+# arguments and the calendar (built once, never changed), and a counter asks for the same few
+# dates all day long (the demo tens of thousands of times).
+_DEADLINES: weakref.WeakKeyDictionary[WorkdayCalendar, dict[tuple[date, int, str], Deadline]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _deadline(ctx: CounterContext, applied_on: date) -> Deadline:
+    """notice §3: the date by which an application accepted on `applied_on` is settled."""
+    known = _DEADLINES.get(ctx.calendar)
+    if known is None:
+        known = _DEADLINES[ctx.calendar] = {}
+    key = (applied_on, ctx.policy.working_days, ctx.region_code)
+    deadline = known.get(key)
+    if deadline is None:
+        deadline = known[key] = registration_deadline(
+            applied_on,
+            working_days=ctx.policy.working_days,
+            calendar=ctx.calendar,
+            region_code=ctx.region_code,
+        )
+    return deadline
 
 
 def _changed_fields(person: Person, payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -319,6 +436,39 @@ def _changed_fields(person: Person, payload: Mapping[str, Any]) -> dict[str, Any
         if current != value:
             changed[key] = value
     return changed
+
+
+def _delegation_fields(actor: Actor) -> dict[str, Any]:
+    """What an application made by a disability agency records about its delegation: the
+    agency (central row-level security and the agency's search scope read it) and the
+    delegation itself, printed on the agency's documents."""
+    if not acting_as_agency(actor, Permission.APPLY) or actor.delegation is None:
+        return {}
+    delegation = actor.delegation
+    return {
+        DELEGATED_AGENCY_FIELD: actor.agency_id,
+        "delegation": {
+            "agency_name": delegation.agency_name,
+            "entrusting_department": delegation.entrusting_department,
+            "valid_from": delegation.valid_from.isoformat(),
+            "valid_until": delegation.valid_until.isoformat(),
+            "reference": delegation.reference,
+        },
+    }
+
+
+def _authorize_on(
+    ctx: CounterContext, permission: Permission, registration: Registration, on: date
+) -> None:
+    """issue 8: the clerk's roles must allow this step; an agency only on its own delegated
+    registrations and within its delegation."""
+    authorize(
+        ctx.actor,
+        permission,
+        on=on,
+        delegated_agency=(registration.extra or {}).get(DELEGATED_AGENCY_FIELD),
+        for_existing_record=True,
+    )
 
 
 def _registration(session: Session, registration_id: str) -> Registration:
@@ -359,6 +509,7 @@ def verify(
 ) -> None:
     """核实 (notice §3): by data comparison, or failing that a home visit."""
     registration = _registration(session, registration_id)
+    _authorize_on(ctx, Permission.VERIFY, registration, on)
     _require(registration, ("applied",), "核实")
     _not_before(on, registration.applied_on, "核实")
     if method not in ("data_comparison", "home_visit"):
@@ -377,6 +528,7 @@ def verify(
 def register(session: Session, ctx: CounterContext, registration_id: str, *, on: date) -> None:
     """登记: the verified application becomes a registration."""
     registration = _registration(session, registration_id)
+    _authorize_on(ctx, Permission.REGISTER, registration, on)
     _require(registration, ("verified",), "登记")
     _not_before(on, registration.applied_on, "登记")
     record(
@@ -397,6 +549,7 @@ def reject(
     if not reason.strip():
         raise InvalidApplicationError("不予登记须填写原因")
     registration = _registration(session, registration_id)
+    _authorize_on(ctx, Permission.REJECT, registration, on)
     _require(registration, ("applied", "verified"), "不予登记")
     _not_before(on, registration.applied_on, "不予登记")
     record(
@@ -424,6 +577,8 @@ def deregister(
     if reason not in reasons:
         raise InvalidApplicationError(f"注销原因代码「{reason}」无效")
     registration = _registration(session, registration_id)
+    # notice §5: a 审核 confirms every deregistration
+    _authorize_on(ctx, Permission.CONFIRM_DEREGISTRATION, registration, on)
     _require(registration, ("registered",), "注销")
     _not_before(on, registration.registered_on, "注销")
     record(

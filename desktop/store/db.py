@@ -10,13 +10,16 @@ import os
 import sqlite3
 import sys
 import uuid
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Connection, Dialect, Engine, create_engine, event, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
 from desktop.store.errors import (
     CorruptDatabaseError,
@@ -24,7 +27,13 @@ from desktop.store.errors import (
     SchemaTooNewError,
     StoreError,
 )
+from desktop.store.file_protection import (
+    create_private_file,
+    make_private_folder,
+    protect_database_files,
+)
 from desktop.store.hlc import HybridLogicalClock, is_valid_node_id
+from desktop.store.integrity import register_chain_function
 from desktop.store.models import Event, Setting
 
 _log = logging.getLogger(__name__)
@@ -32,11 +41,12 @@ _log = logging.getLogger(__name__)
 # The newest migration in desktop/store/migrations/versions, and every older one. Start-up
 # compares alembic_version with these in plain SQL and imports Alembic (≈0.1 s) only when the
 # database is behind. tests/desktop/store/test_migrations.py checks them against the scripts.
-HEAD_REVISION = "0001"
-KNOWN_REVISIONS: tuple[str, ...] = ("0001",)
+HEAD_REVISION = "0005"
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
 
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
 BUSY_TIMEOUT_MS = 5000
+PAGE_CACHE_KIB = 64 * 1024
 
 # Below this size PRAGMA quick_check costs about 10 ms (1.4 ms per MB), so it runs at every
 # start; above it, only after a session that did not close cleanly (crash, power cut, kill).
@@ -65,7 +75,7 @@ class _LockFile:
         self.previous_marker = b""
 
     def acquire(self) -> bool:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)  # private, like the database
         try:
             if sys.platform == "win32":
                 import msvcrt
@@ -188,9 +198,13 @@ def _set_aside_orphan_wal(path: Path) -> None:
 # --------------------------------------------------------------------------- engine
 
 
+# Chinese stays readable in the file and takes a third of the bytes of \\u escapes. One
+# encoder for all: json.dumps with options builds a new one per call.
+_JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _json_dumps(value: Any) -> str:
-    # Chinese stays readable in the file and takes a third of the bytes of \\u escapes.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _JSON_ENCODER.encode(value)
 
 
 def _make_engine(path: Path) -> Engine:
@@ -201,6 +215,8 @@ def _make_engine(path: Path) -> Engine:
         # We issue BEGIN ourselves (below), so pysqlite must not: with its own handling
         # reads run outside any transaction and DDL commits implicitly.
         dbapi_connection.isolation_level = None
+        # The journal's AFTER INSERT trigger computes each row's hash-chain link with it.
+        register_chain_function(dbapi_connection)
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -210,6 +226,12 @@ def _make_engine(path: Path) -> Engine:
                 _log.warning("SQLite refused WAL mode for %s (got %r)", path, mode)
             # FULL: a committed event survives a power cut, in WAL mode too.
             cursor.execute("PRAGMA synchronous = FULL")
+            # SQLite's default page cache is 2 MiB; a county's database is hundreds of MB and
+            # every event touches a dozen index pages at random (UUID keys): with a bigger
+            # cache they are read from memory, not the OS, and a large transaction (demo data,
+            # a first pull) does not spill half-written pages into the WAL. An upper bound,
+            # allocated only as pages are read.
+            cursor.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
         finally:
             cursor.close()
 
@@ -280,6 +302,158 @@ def _migrate(engine: Engine, path: Path) -> None:
 
 class _ForeignDatabase(Exception):
     """A SQLite database that is not dengji's sits at our path."""
+
+
+# --------------------------------------------------------------------------- fast statements
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A statement compiled for one dialect and one set of parameter names."""
+
+    sql: str
+    names: tuple[str, ...]
+    bind_processors: tuple[Callable[[Any], Any] | None, ...]
+    result_processors: tuple[Callable[[Any], Any] | None, ...]
+    fixed: Mapping[str, Any]  # values the statement carries itself, e.g. LIMIT 2
+
+
+def _bind_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    return type_.dialect_impl(dialect).bind_processor(dialect)
+
+
+def _result_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    return type_.dialect_impl(dialect).result_processor(dialect, None)
+
+
+class FastStatement:
+    """A Core statement that, on SQLite, runs straight on the sqlite3 connection.
+
+    SQLAlchemy's execute spends some 30 µs of Python on each statement (execution context,
+    events, result set-up), several times what SQLite needs to insert a row or look one up by
+    an index, and every journal event costs three or four statements (bench/bench_demo.py).
+    The statement is compiled once per dialect and parameter names, exactly as Core would
+    compile it, and its parameters and results go through the columns' own bind and result
+    processors: what is stored and read back is what Core stores and reads, and a failure
+    raises the DBAPIError Core would raise. Other dialects (the central PostgreSQL),
+    parameters a column default would have to fill, and a connection outside a transaction
+    go through Core execute. The statements it runs itself are not seen by engine events
+    (before_cursor_execute) nor by echo logging.
+    """
+
+    def __init__(self, statement: Any) -> None:
+        self.statement = statement
+        self._is_insert = bool(getattr(statement, "is_insert", False))
+        self._returns_rows = bool(getattr(statement, "is_select", False))
+        self._prepared: weakref.WeakKeyDictionary[
+            Dialect, dict[tuple[str, ...], _Prepared | None]
+        ] = weakref.WeakKeyDictionary()
+
+    def _prepare(self, dialect: Dialect, keys: tuple[str, ...]) -> _Prepared | None:
+        compiled = self.statement.compile(dialect=dialect, column_keys=list(keys))
+        names = tuple(compiled.positiontup or ())
+        # Column defaults are computed by Core's execution context: leave those to Core.
+        defaulted = {
+            column.key for column in (*compiled.insert_prefetch, *compiled.update_prefetch)
+        }
+        fixed = {}
+        for name in set(names) - set(keys):
+            bind = compiled.binds[name]
+            if name in defaulted or bind.required or bind.callable is not None:
+                return None
+            fixed[name] = bind.value
+        results: tuple[Callable[[Any], Any] | None, ...] = ()
+        if self._returns_rows:
+            results = tuple(
+                _result_processor(column.type, dialect)
+                for column in self.statement.selected_columns
+            )
+        return _Prepared(
+            compiled.string,
+            names,
+            tuple(_bind_processor(compiled.binds[name].type, dialect) for name in names),
+            results,
+            fixed,
+        )
+
+    def _prepared_for(
+        self, connection: Connection, parameters: Mapping[str, Any]
+    ) -> _Prepared | None:
+        dialect = connection.dialect
+        if dialect.driver != "pysqlite" or not connection.in_transaction():
+            return None
+        by_keys = self._prepared.get(dialect)
+        if by_keys is None:
+            by_keys = self._prepared[dialect] = {}
+        # The callers build their parameters in a fixed order, so the names in the order given
+        # are a cheap key; a second order only compiles a second copy.
+        keys = tuple(parameters)
+        try:
+            return by_keys[keys]
+        except KeyError:
+            prepared = by_keys[keys] = self._prepare(dialect, tuple(sorted(keys)))
+            return prepared
+
+    def _cursor(
+        self, connection: Connection, prepared: _Prepared, parameters: Mapping[str, Any]
+    ) -> sqlite3.Cursor:
+        if prepared.fixed:
+            parameters = {**prepared.fixed, **parameters}
+        values = [
+            parameters[name] if process is None else process(parameters[name])
+            for name, process in zip(prepared.names, prepared.bind_processors, strict=True)
+        ]
+        driver_connection = connection.connection.driver_connection
+        assert isinstance(driver_connection, sqlite3.Connection)
+        try:
+            return driver_connection.execute(prepared.sql, values)
+        except sqlite3.Error as error:
+            # The same exception Core raises, so callers (and corruption handling) see no change.
+            raise DBAPIError.instance(
+                prepared.sql, values, error, sqlite3.Error, dialect=connection.dialect
+            ) from error
+
+    def rows(self, connection: Connection, parameters: Mapping[str, Any]) -> list[Sequence[Any]]:
+        """All result rows of a SELECT, as tuples of the columns' Python values."""
+        prepared = self._prepared_for(connection, parameters)
+        if prepared is None:
+            return [tuple(row) for row in connection.execute(self.statement, parameters)]
+        fetched = self._cursor(connection, prepared, parameters).fetchall()
+        processors = prepared.result_processors
+        if not any(processors):
+            return fetched
+        return [
+            tuple(
+                value if process is None else process(value)
+                for value, process in zip(row, processors, strict=True)
+            )
+            for row in fetched
+        ]
+
+    def first(self, connection: Connection, parameters: Mapping[str, Any]) -> Any:
+        """The first result row of a SELECT, or None."""
+        found = self.rows(connection, parameters)
+        return found[0] if found else None
+
+    def scalar(self, connection: Connection, parameters: Mapping[str, Any]) -> Any:
+        """The first column of the first result row of a SELECT, or None."""
+        found = self.rows(connection, parameters)
+        return found[0][0] if found else None
+
+    def write(self, connection: Connection, parameters: Mapping[str, Any]) -> int:
+        """Run an INSERT (its new row's integer key is returned) or an UPDATE (the number
+        of rows it changed)."""
+        prepared = self._prepared_for(connection, parameters)
+        if prepared is None:
+            result = connection.execute(self.statement, parameters)
+            if self._is_insert:
+                key = result.inserted_primary_key
+                return 0 if key is None or not isinstance(key[0], int) else key[0]
+            return result.rowcount
+        cursor = self._cursor(connection, prepared, parameters)
+        if self._is_insert:
+            return cursor.lastrowid or 0
+        return cursor.rowcount
 
 
 # --------------------------------------------------------------------------- the store
@@ -371,7 +545,7 @@ def open_store(path: Path, *, node_id: str | None = None) -> Store:
     calling again then creates a fresh database), SchemaTooNewError or StoreError."""
     path = Path(path).absolute()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(path.parent)
     except OSError as error:
         raise StoreError(f"无法创建数据目录 {path.parent}：{error.strerror}") from error
     lock = _LockFile(_sidecar(path, ".lock"))
@@ -394,6 +568,9 @@ def open_store(path: Path, *, node_id: str | None = None) -> Store:
 
 def _open_locked(path: Path, node_id: str | None, lock: _LockFile) -> Store:
     _set_aside_orphan_wal(path)
+    # PIPL: personal data at rest readable by this OS account only (docs/security.md).
+    create_private_file(path)
+    protect_database_files(path)
     exists = path.exists()
     thorough = exists and (
         not lock.previous_session_clean or path.stat().st_size <= ALWAYS_QUICK_CHECK_BYTES

@@ -14,6 +14,14 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from desktop.domain.roles import (
+    Delegation,
+    Permission,
+    Role,
+    has_permission,
+    require_permission,
+)
+from desktop.store.db import FastStatement
 from desktop.store.errors import DuplicatePersonError, MalformedEventError, StoreError
 from desktop.store.hlc import HybridLogicalClock, parse_hlc
 from desktop.store.models import Event, Person, Registration
@@ -22,16 +30,35 @@ from desktop.store.projector import (
     PERSON_FIELDS,
     REGISTRATION_APPLIED_FIELDS,
     check_payload_fields,
+    loaded_projection,
+    orm_snapshot,
     project,
 )
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who makes a change: the clerk logged in, at which counter."""
+    """Who makes a change: the clerk logged in, at which counter, with which roles.
+
+    Use cases check `roles` (desktop/domain/roles.py) before they record anything; no roles
+    (the default) may do nothing. A disability agency's staff also carry their `agency_id`
+    and the agency's current `delegation`.
+    """
 
     clerk_id: str
     counter_id: str
+    roles: frozenset[Role] = frozenset()
+    agency_id: str | None = None
+    delegation: Delegation | None = None
+    display_name: str = ""
+
+    def may(self, permission: Permission) -> bool:
+        """Whether one of the roles grants `permission` (the UI hides what may not be done)."""
+        return has_permission(self.roles, permission)
+
+    def require(self, permission: Permission) -> None:
+        """Raise PermissionDeniedError (Chinese message) unless a role grants `permission`."""
+        require_permission(self.roles, permission)
 
 
 # Kinds whose entity type is fixed; a mismatch is a programming error caught before it is stored.
@@ -69,6 +96,8 @@ _TYPED: dict[str, Mapping[str, type]] = {
 
 def to_json_safe(value: Any) -> Any:
     """A copy of `value` made only of JSON types: dates become ISO strings, tuples lists."""
+    if type(value) is str:  # most values: the shortcut of the next line
+        return value
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
@@ -94,7 +123,13 @@ def to_json_safe(value: Any) -> Any:
     raise MalformedEventError(f"事件内容含有无法保存的值：{type(value).__name__}")
 
 
+# The canonical text of a UUID (what str(uuid.UUID(...)) gives), as our own ids always are.
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def _canonical_uuid(value: Any, what: str) -> str:
+    if type(value) is str and _CANONICAL_UUID.fullmatch(value):
+        return value  # already canonical: parsing it again would give it back unchanged
     try:
         return str(uuid.UUID(str(value)))
     except (ValueError, TypeError, AttributeError) as error:
@@ -143,21 +178,25 @@ def _check_local_payload(kind: str, payload: Mapping[str, Any]) -> None:
             raise MalformedEventError(f"{FIELD_LABELS.get(name, name)}过长（最多 {limit} 个字）")
 
 
-_PERSON_WITH_DOCUMENT = select(Person.id).where(
-    Person.doc_type == bindparam("doc_type"),
-    Person.id_number == bindparam("id_number"),
-    Person.id != bindparam("entity_id"),
+_PERSON_WITH_DOCUMENT = FastStatement(
+    select(Person.id).where(
+        Person.doc_type == bindparam("doc_type"),
+        Person.id_number == bindparam("id_number"),
+        Person.id != bindparam("entity_id"),
+    )
 )
-_REGISTRATION_WITH_NUMBER = select(Registration.id).where(
-    Registration.number == bindparam("number"), Registration.id != bindparam("entity_id")
+_REGISTRATION_WITH_NUMBER = FastStatement(
+    select(Registration.id).where(
+        Registration.number == bindparam("number"), Registration.id != bindparam("entity_id")
+    )
 )
-_PERSON_EXISTS = select(Person.id).where(Person.id == bindparam("person_id"))
+_PERSON_EXISTS = FastStatement(select(Person.id).where(Person.id == bindparam("person_id")))
 _JOURNAL = cast(Table, Event.__table__)
-_EVENT_BY_ID = select(_JOURNAL.c.seq, _JOURNAL.c.central_seq).where(
-    _JOURNAL.c.id == bindparam("event_id")
+_EVENT_BY_ID = FastStatement(
+    select(_JOURNAL.c.seq, _JOURNAL.c.central_seq).where(_JOURNAL.c.id == bindparam("event_id"))
 )
-_INSERT_EVENT = insert(_JOURNAL)
-_SET_CENTRAL_SEQ = (
+_INSERT_EVENT = FastStatement(insert(_JOURNAL))
+_SET_CENTRAL_SEQ = FastStatement(
     update(_JOURNAL)
     .where(_JOURNAL.c.seq == bindparam("event_seq"))
     .values(central_seq=bindparam("new_central_seq"))
@@ -167,35 +206,36 @@ _SET_CENTRAL_SEQ = (
 def _check_not_duplicate(
     session: Session, kind: str, entity_id: str, payload: Mapping[str, Any]
 ) -> None:
-    connection = session.connection()
     if kind == "person.recorded":
+        connection = session.connection()
         id_number = str(payload["id_number"]).replace(" ", "").upper()
         doc_type = str(payload["doc_type"]).strip()
-        existing = connection.execute(
-            _PERSON_WITH_DOCUMENT,
-            {"doc_type": doc_type, "id_number": id_number, "entity_id": entity_id},
-        ).scalar()
+        existing = _PERSON_WITH_DOCUMENT.scalar(
+            connection, {"doc_type": doc_type, "id_number": id_number, "entity_id": entity_id}
+        )
         if existing is not None:
             raise DuplicatePersonError(doc_type, id_number, existing)
     elif kind == "registration.applied":
+        connection = session.connection()
         number = str(payload["number"]).strip()
-        taken = connection.execute(
-            _REGISTRATION_WITH_NUMBER, {"number": number, "entity_id": entity_id}
-        ).scalar()
+        taken = _REGISTRATION_WITH_NUMBER.scalar(
+            connection, {"number": number, "entity_id": entity_id}
+        )
         if taken is not None:
             raise StoreError(f"登记编号 {number} 已被使用，请重新生成编号")
         person_id = str(payload["person_id"])
-        if connection.execute(_PERSON_EXISTS, {"person_id": person_id}).scalar() is None:
+        # A person this session has loaded or just recorded exists: no need to ask SQLite.
+        if loaded_projection(session, Person, person_id) is not None:
+            return
+        if _PERSON_EXISTS.scalar(connection, {"person_id": person_id}) is None:
             raise MalformedEventError(f"找不到人员档案：{person_id}")
 
 
 def _append(session: Session, values: dict[str, Any]) -> Event:
     """Insert one journal row and fold it into its projection; the row as an Event object
     (a snapshot, not attached to the session: events never change)."""
-    result = session.connection().execute(_INSERT_EVENT, values)
-    primary_key = result.inserted_primary_key
-    assert primary_key is not None
-    event = Event(seq=primary_key[0], **values)
+    seq = _INSERT_EVENT.write(session.connection(), values)
+    event: Event = orm_snapshot(Event, {"seq": seq, **values})
     project(session, event)
     return event
 
@@ -330,11 +370,12 @@ def ingest(
     wall_time = _parse_wall_time(row["wall_time"])
 
     connection = session.connection()
-    existing = connection.execute(_EVENT_BY_ID, {"event_id": event_id}).first()
+    existing = _EVENT_BY_ID.first(connection, {"event_id": event_id})
     if existing is not None:
-        if central_seq is not None and existing.central_seq is None:
-            connection.execute(
-                _SET_CENTRAL_SEQ, {"event_seq": existing.seq, "new_central_seq": central_seq}
+        existing_seq, existing_central_seq = existing
+        if central_seq is not None and existing_central_seq is None:
+            _SET_CENTRAL_SEQ.write(
+                connection, {"event_seq": existing_seq, "new_central_seq": central_seq}
             )
         return None
     clock.observe(hlc)

@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -121,6 +122,10 @@ class Event(Base):
     hlc: Mapped[str] = mapped_column(String(96), index=True)
     central_seq: Mapped[int | None] = mapped_column(BigInteger, index=True)
     pushed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # SHA-256 over this row's content and the previous local row's chain_hash, in local arrival
+    # order (desktop/store/integrity.py): a row changed or removed behind the append-only
+    # triggers breaks the chain. NULL on the central database, which chains nothing.
+    chain_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
 
     def __repr__(self) -> str:
         return f"Event({self.kind!r}, {self.entity_type}:{self.entity_id}, hlc={self.hlc!r})"
@@ -229,3 +234,173 @@ class HolidayEntry(Base):
     # None: nationwide; a GB/T 2260 code for a local holiday (e.g. a minority festival).
     region_code: Mapped[str | None] = mapped_column(String(REGION_CODE_LENGTH))
     name: Mapped[str] = mapped_column(String(100))
+
+
+# --------------------------------------------------------------------------- reference lists
+# The policy / service / agency lists of notice §4(二). Reference data: seeded from the CSVs
+# shipped with dengji, maintained on the 清单 page, later synced down from the central database
+# (design.md "Sync": reference data flows down only). Rows are never deleted, only deactivated,
+# so a list printed last year can still be explained.
+
+LIST_TEXT_LENGTH = 200  # names and short cells; long cells are Text
+
+
+class PolicyItem(Base):
+    """One row of the 政策清单: 政策名称, 享受对象, 政策内容, 申请条件, 受理机构."""
+
+    __tablename__ = "policy_item"
+
+    id: Mapped[str] = mapped_column(String(UUID_LENGTH), primary_key=True)
+    name: Mapped[str] = mapped_column(String(LIST_TEXT_LENGTH))  # 政策名称
+    beneficiaries: Mapped[str] = mapped_column(Text)  # 享受对象
+    content: Mapped[str] = mapped_column(Text)  # 政策内容
+    conditions: Mapped[str] = mapped_column(Text)  # 申请条件
+    accepting_agency: Mapped[str] = mapped_column(Text)  # 受理机构
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime]
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class ServiceItem(Base):
+    """One row of the 服务清单: 服务项目, 服务对象, 服务内容."""
+
+    __tablename__ = "service_item"
+
+    id: Mapped[str] = mapped_column(String(UUID_LENGTH), primary_key=True)
+    item: Mapped[str] = mapped_column(String(LIST_TEXT_LENGTH))  # 服务项目
+    audience: Mapped[str] = mapped_column(Text)  # 服务对象
+    content: Mapped[str] = mapped_column(Text)  # 服务内容
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime]
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class AgencyItem(Base):
+    """One row of the 公共就业服务机构清单: 机构名称, 办公地址, 联系电话, 经办项目, with the
+    GB/T 2260 code of the area it serves (a county prints its own and its prefecture's)."""
+
+    __tablename__ = "agency_item"
+
+    id: Mapped[str] = mapped_column(String(UUID_LENGTH), primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(REGION_CODE_LENGTH), index=True)
+    name: Mapped[str] = mapped_column(String(LIST_TEXT_LENGTH))  # 机构名称
+    address: Mapped[str] = mapped_column(Text)  # 办公地址
+    phone: Mapped[str] = mapped_column(String(LIST_TEXT_LENGTH))  # 联系电话
+    services: Mapped[str] = mapped_column(Text)  # 经办项目
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime]
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
+# --------------------------------------------------------------------------- data comparison
+# notice §3: 必要时可通过与公安、民政、工商等部门数据及社会保障卡持卡人员基础信息库、社会保险参保
+# 登记、劳动用工备案等相关数据信息比对核实. The departments' tables are reference data: imported
+# with `dengji xref import SOURCE FILE.csv` (later synced down from the central database); an
+# import replaces the rows of its source, and its batch row says where they came from.
+
+
+class XrefBatch(Base):
+    """One import of a data-exchange table (a file from another department)."""
+
+    __tablename__ = "xref_batch"
+
+    id: Mapped[str] = mapped_column(String(UUID_LENGTH), primary_key=True)
+    source: Mapped[str] = mapped_column(String(32), index=True)
+    file_name: Mapped[str] = mapped_column(String(LIST_TEXT_LENGTH))
+    as_of: Mapped[dt.date | None] = mapped_column(Date)  # 数据截至日期, if the file says
+    row_count: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[dt.datetime]
+    imported_by: Mapped[str] = mapped_column(String(64))
+
+
+class XrefRecord(Base):
+    """One row of a data-exchange table: what one department knows about one person."""
+
+    __tablename__ = "xref_record"
+    __table_args__ = (Index("ix_xref_record_lookup", "id_number", "source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(32))
+    id_number: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str | None] = mapped_column(String(LIST_TEXT_LENGTH))
+    started_on: Mapped[dt.date | None] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    organisation: Mapped[str | None] = mapped_column(String(LIST_TEXT_LENGTH))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the file's other columns
+    batch_id: Mapped[str] = mapped_column(String(UUID_LENGTH), index=True)
+
+
+class HomeVisitTask(Base):
+    """A 上门核实 task (notice §3: 无法通过上述途径核查的，可采取工作人员上门调查方式予以核实),
+    folded from its home_visit.* journal events by desktop.services.verification."""
+
+    __tablename__ = "home_visit_task"
+
+    id: Mapped[str] = mapped_column(String(UUID_LENGTH), primary_key=True)
+    registration_id: Mapped[str] = mapped_column(String(UUID_LENGTH), index=True)
+    person_id: Mapped[str] = mapped_column(String(UUID_LENGTH))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # open / done / cancelled
+    assignee: Mapped[str] = mapped_column(String(64), index=True)
+    assigned_by: Mapped[str] = mapped_column(String(64))
+    assigned_on: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    address: Mapped[str] = mapped_column(Text)
+    visited_on: Mapped[dt.date | None] = mapped_column(Date)
+    visitor: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    findings: Mapped[str | None] = mapped_column(Text)
+    last_hlc: Mapped[str] = mapped_column(String(96))
+    last_seq: Mapped[int] = mapped_column(SeqType)  # the newest journal row folded in
+
+
+# --------------------------------------------------------------------------- staff accounts
+# Who may sign in at the counter and with which roles (desktop/domain/roles.py). Local state,
+# changed only through desktop/services/accounts.py, each change also a journal event (entity
+# type "account"); the password hash never leaves this table.
+
+
+class Account(Base):
+    """A staff member's login: argon2 hash, roles, lockout counters."""
+
+    __tablename__ = "account"
+
+    id: Mapped[str] = mapped_column(String(UUID_LENGTH), primary_key=True)
+    # NFKC, lower-case ASCII letters: what the clerk types, and the journal's clerk_id.
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    roles: Mapped[list[str]] = mapped_column(default=list)
+    agency_id: Mapped[str | None] = mapped_column(String(64))  # a disability agency's staff
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)  # shown on the demo login page
+    created_at: Mapped[dt.datetime]
+    password_changed_at: Mapped[dt.datetime | None]
+    last_login_at: Mapped[dt.datetime | None]
+
+
+class AgencyDelegation(Base):
+    """A county HR department's delegation of registration work to a disability employment
+    service agency (desktop.domain.roles.Delegation): who, what, from when until when."""
+
+    __tablename__ = "agency_delegation"
+
+    id: Mapped[str] = mapped_column(String(UUID_LENGTH), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(String(64), index=True)
+    agency_name: Mapped[str] = mapped_column(String(LIST_TEXT_LENGTH))
+    entrusting_department: Mapped[str] = mapped_column(String(LIST_TEXT_LENGTH))
+    region_code: Mapped[str] = mapped_column(String(REGION_CODE_LENGTH))
+    scope: Mapped[list[str]] = mapped_column(default=list)  # Permission values
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(LIST_TEXT_LENGTH), default="")
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime]
+    created_by: Mapped[str] = mapped_column(String(64))

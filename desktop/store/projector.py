@@ -8,10 +8,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.util import identity_key
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
+from desktop.store.db import FastStatement
 from desktop.store.models import Event, Person, Registration
 
 _log = logging.getLogger(__name__)
@@ -191,6 +193,8 @@ class _Unreadable(Exception):
 
 def coerce_value(value: Any, kind: type) -> Any:
     """Turn a JSON payload value into the column's Python type; _Unreadable if it cannot."""
+    if kind is str and type(value) is str:  # most fields: the shortcut of the last line
+        return value.strip()
     if value is None:
         return None
     if kind is dt.date:
@@ -513,9 +517,11 @@ def _table(spec: ProjectionSpec) -> Table:
     return cast(Table, spec.model.__table__)
 
 
-def _select_by_id(spec: ProjectionSpec) -> Any:
+def _select_by_id(spec: ProjectionSpec) -> FastStatement:
     table = _table(spec)
-    return select(*(table.c[key] for key in spec.keys)).where(table.c.id == bindparam("row_id"))
+    return FastStatement(
+        select(*(table.c[key] for key in spec.keys)).where(table.c.id == bindparam("row_id"))
+    )
 
 
 _SELECT_ROW = {entity_type: _select_by_id(spec) for entity_type, spec in PROJECTIONS.items()}
@@ -529,7 +535,7 @@ def entity_events(session: Session, entity_type: str, entity_id: str) -> list[An
 
 
 # Answered from ix_journal_entity alone (a covering index), without reading the rows.
-_ENTITY_EVENT_COUNT_UP_TO_2 = (
+_ENTITY_EVENT_COUNT_UP_TO_2 = FastStatement(
     select(_JOURNAL.c.hlc)
     .where(
         _JOURNAL.c.entity_type == bindparam("entity_type"),
@@ -539,41 +545,119 @@ _ENTITY_EVENT_COUNT_UP_TO_2 = (
 )
 
 
-def _is_first_event(session: Session, entity_type: str, entity_id: str) -> bool:
+def _is_first_event(connection: Connection, entity_type: str, entity_id: str) -> bool:
     """Whether the entity's only journal row is the one just inserted."""
     parameters = {"entity_type": entity_type, "entity_id": entity_id}
-    stamps = session.connection().execute(_ENTITY_EVENT_COUNT_UP_TO_2, parameters).all()
-    return len(stamps) == 1
+    return len(_ENTITY_EVENT_COUNT_UP_TO_2.rows(connection, parameters)) == 1
 
 
-def _load_state(session: Session, entity_type: str, entity_id: str) -> State | None:
-    row = session.connection().execute(_SELECT_ROW[entity_type], {"row_id": entity_id}).first()
-    return None if row is None else dict(row._mapping)
+# The projector keeps the ORM objects of the projections it writes in the session's identity
+# map, up to date: a use case's session.get() of the registration it just changed, and the
+# next event of the same entity, then read memory instead of the database (a clerk's use case
+# records 2-5 events on one entity; the demo and a pull record thousands in one transaction).
+# The identity map holds objects weakly, so the last few written are also held here.
+_KEPT_OBJECTS = "dengji.projector.kept_objects"
+_KEEP_AT_MOST = 256
+
+
+def orm_snapshot(model: type[Any], values: Mapping[str, Any]) -> Any:
+    """A transient ORM object holding `values` as its loaded state, as a query fills one:
+    five times cheaper than the constructor, which records a change event per attribute."""
+    made = model.__mapper__.class_manager.new_instance()
+    made.__dict__.update(values)
+    return made
+
+
+def loaded_projection(
+    session: Session, model: type[Person] | type[Registration], row_id: str
+) -> Any:
+    """The session's ORM object of a projection row when it is in memory, loaded and
+    unchanged (so it equals the database row); else None. Reads no database itself."""
+    loaded = session.identity_map.get((model, (row_id,), None))
+    if loaded is None:
+        return None
+    state = instance_state(loaded)
+    # An attribute expired alone (or never loaded) is read from the row when asked for.
+    if not state.persistent or state.modified or state.expired:
+        return None
+    return loaded
+
+
+def _keep(session: Session, loaded: Any, row_id: str) -> None:
+    kept: dict[str, Any] = session.info.setdefault(_KEPT_OBJECTS, {})
+    kept.pop(row_id, None)
+    kept[row_id] = loaded
+    if len(kept) > _KEEP_AT_MOST:
+        del kept[next(iter(kept))]
+
+
+@sqlalchemy_event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session: Session, _previous_transaction: Any) -> None:
+    # Objects updated with set_committed_value are not "dirty", so a SAVEPOINT rollback would
+    # leave them holding values the database no longer has: expire every projection object.
+    session.info.pop(_KEPT_OBJECTS, None)
+    for loaded in list(session.identity_map.values()):
+        if isinstance(loaded, Person | Registration):
+            session.expire(loaded)
+
+
+def _load_state(
+    session: Session,
+    connection: Connection,
+    entity_type: str,
+    entity_id: str,
+    *,
+    from_memory: bool = True,
+) -> State | None:
+    spec = PROJECTIONS[entity_type]
+    loaded = loaded_projection(session, spec.model, entity_id) if from_memory else None
+    if loaded is not None:
+        values = loaded.__dict__  # the loaded attributes, without a descriptor call for each
+        return {key: values[key] if key in values else getattr(loaded, key) for key in spec.keys}
+    row = _SELECT_ROW[entity_type].first(connection, {"row_id": entity_id})
+    return None if row is None else dict(zip(spec.keys, row, strict=True))
 
 
 _UPDATE_ROW = {
-    entity_type: update(_table(spec)).where(_table(spec).c.id == bindparam("row_id"))
+    entity_type: FastStatement(update(_table(spec)).where(_table(spec).c.id == bindparam("row_id")))
     for entity_type, spec in PROJECTIONS.items()
 }
-_INSERT_ROW = {entity_type: insert(_table(spec)) for entity_type, spec in PROJECTIONS.items()}
+_INSERT_ROW = {
+    entity_type: FastStatement(insert(_table(spec))) for entity_type, spec in PROJECTIONS.items()
+}
 
 
 def _write_state(
-    session: Session, entity_type: str, entity_id: str, old: State | None, new: State
+    session: Session,
+    connection: Connection,
+    entity_type: str,
+    entity_id: str,
+    old: State | None,
+    new: State,
 ) -> None:
     spec = PROJECTIONS[entity_type]
-    connection = session.connection()
     if old is None:
-        connection.execute(_INSERT_ROW[entity_type], {"id": entity_id, **new})
+        changed = new
+        _INSERT_ROW[entity_type].write(connection, {"id": entity_id, **new})
     else:
         changed = {key: new[key] for key in spec.keys if new[key] != old[key]}
         if not changed:
             return
-        connection.execute(_UPDATE_ROW[entity_type], {"row_id": entity_id, **changed})
-    # An ORM copy of this row loaded earlier in the session would now be stale.
-    loaded = session.identity_map.get(identity_key(spec.model, (entity_id,)))
-    if loaded is not None:
+        _UPDATE_ROW[entity_type].write(connection, {"row_id": entity_id, **changed})
+    # Bring the session's ORM copy of the row (if any) to the new state, as if just loaded,
+    # or make one, so that reads in this transaction need not go to the database.
+    loaded = session.identity_map.get((spec.model, (entity_id,), None))
+    if loaded is not None and instance_state(loaded).modified:
+        # Changed in memory, never through the journal: drop that, the row is the truth.
         session.expire(loaded)
+    elif loaded is not None:
+        for key, value in changed.items():
+            set_committed_value(loaded, key, value)
+    else:
+        loaded = orm_snapshot(spec.model, {"id": entity_id, **new})
+        make_transient_to_detached(loaded)  # as if loaded from the row: persistent, clean
+        session.add(loaded)
+    _keep(session, loaded, entity_id)
 
 
 def project(session: Session, event: Any) -> None:
@@ -587,12 +671,13 @@ def project(session: Session, event: Any) -> None:
     spec = PROJECTIONS.get(event.entity_type)
     if spec is None:
         return
+    connection = session.connection()
     entity_type, entity_id = event.entity_type, event.entity_id
-    if event.kind in spec.creating_kinds and _is_first_event(session, entity_type, entity_id):
+    if event.kind in spec.creating_kinds and _is_first_event(connection, entity_type, entity_id):
         # The usual case: a new entity. No earlier event means no projection row either.
         old, new = None, spec.step(spec.initial(), event)
     else:
-        old = _load_state(session, entity_type, entity_id)
+        old = _load_state(session, connection, entity_type, entity_id)
         if old is not None and event.hlc > old["last_hlc"]:
             new = spec.step(old, event)
         else:
@@ -600,7 +685,7 @@ def project(session: Session, event: Any) -> None:
             for earlier in entity_events(session, entity_type, entity_id):
                 new = spec.step(new, earlier)
     if spec.exists(new):
-        _write_state(session, entity_type, entity_id, old, new)
+        _write_state(session, connection, entity_type, entity_id, old, new)
     elif old is not None:  # pragma: no cover - a projection never stops existing
         _log.error("projection of %s:%s vanished on re-fold", entity_type, entity_id)
 
@@ -613,6 +698,8 @@ def refold_entity(session: Session, entity_type: str, entity_id: str) -> State |
     state = fold(entity_type, entity_events(session, entity_type, entity_id))
     assert state is not None
     if spec.exists(state):
-        old = _load_state(session, entity_type, entity_id)
-        _write_state(session, entity_type, entity_id, old, state)
+        connection = session.connection()
+        # A repair reads the row as stored, not the session's copy of it.
+        old = _load_state(session, connection, entity_type, entity_id, from_memory=False)
+        _write_state(session, connection, entity_type, entity_id, old, state)
     return state

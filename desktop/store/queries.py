@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from desktop.domain.idnumbers import mask_id_number
 from desktop.store.models import Event, Person, Registration
 from desktop.store.projector import FIELD_LABELS
 
@@ -54,27 +55,56 @@ def _prefix(column: InstrumentedAttribute[Any], prefix: str) -> ColumnElement[bo
     return (column >= prefix) & (column < prefix + _TOP)
 
 
+@dataclass(frozen=True)
+class RecordScope:
+    """Which records a clerk may see. The whole counter's (the default), or for a disability
+    employment service agency's staff only the registrations delegated to that agency and
+    their persons (issue 8; the central database's row-level security does the same)."""
+
+    agency_id: str | None = None
+
+
+# The registration.applied payload's field naming the agency (desktop/sync/push.py reads it
+# too); the fold keeps fields it does not know in `extra`.
+DELEGATED_AGENCY_FIELD = "delegated_agency"
+
+
+def _delegated_to(agency_id: str) -> ColumnElement[bool]:
+    agency: ColumnElement[str] = Registration.extra[DELEGATED_AGENCY_FIELD].as_string()
+    return agency == agency_id
+
+
 def _persons_by_prefix(
-    session: Session, column: InstrumentedAttribute[Any], prefix: str, limit: int
+    session: Session,
+    column: InstrumentedAttribute[Any],
+    prefix: str,
+    limit: int,
+    scope: RecordScope | None = None,
 ) -> list[Person]:
-    query = select(Person).where(_prefix(column, prefix)).order_by(column).limit(limit)
-    return list(session.scalars(query))
+    query = select(Person).where(_prefix(column, prefix))
+    if scope is not None and scope.agency_id is not None:
+        delegated = select(Registration.id).where(
+            Registration.person_id == Person.id, _delegated_to(scope.agency_id)
+        )
+        query = query.where(delegated.exists())
+    return list(session.scalars(query.order_by(column).limit(limit)))
 
 
 def _latest_registrations(
-    session: Session, person_ids: Sequence[str]
+    session: Session, person_ids: Sequence[str], scope: RecordScope | None = None
 ) -> dict[str, tuple[str, str]]:
     if not person_ids:
         return {}
-    rows = session.execute(
-        select(
-            Registration.person_id,
-            Registration.number,
-            Registration.status,
-            Registration.applied_on,
-            Registration.last_hlc,
-        ).where(Registration.person_id.in_(person_ids))
-    ).all()
+    query = select(
+        Registration.person_id,
+        Registration.number,
+        Registration.status,
+        Registration.applied_on,
+        Registration.last_hlc,
+    ).where(Registration.person_id.in_(person_ids))
+    if scope is not None and scope.agency_id is not None:
+        query = query.where(_delegated_to(scope.agency_id))
+    rows = session.execute(query).all()
     latest: dict[str, tuple[Any, ...]] = {}
     for person_id, number, status, applied_on, last_hlc in rows:
         key = (applied_on or dt.date.min, last_hlc)
@@ -83,8 +113,11 @@ def _latest_registrations(
     return {person_id: (value[1], value[2]) for person_id, value in latest.items()}
 
 
-def search_persons(session: Session, text: str, limit: int = 50) -> list[PersonHit]:
-    """Persons whose ID number, phone or name starts with `text` (see the rules below)."""
+def search_persons(
+    session: Session, text: str, limit: int = 50, scope: RecordScope | None = None
+) -> list[PersonHit]:
+    """Persons whose ID number, phone or name starts with `text` (see the rules below),
+    within `scope` (None: every record of the counter)."""
     query = normalize_search_text(text)
     if not query or limit <= 0:
         return []
@@ -92,15 +125,15 @@ def search_persons(session: Session, text: str, limit: int = 50) -> list[PersonH
     if _ID_LIKE.fullmatch(query):
         # Six digits already name a county; a final X only occurs in ID numbers.
         if len(query) >= 6 or query.endswith("X"):
-            persons = _persons_by_prefix(session, Person.id_number, query, limit)
+            persons = _persons_by_prefix(session, Person.id_number, query, limit, scope)
         if not persons and (_PHONE_FULL.fullmatch(query) or _PHONE_PREFIX.fullmatch(query)):
-            persons = _persons_by_prefix(session, Person.phone, query, limit)
+            persons = _persons_by_prefix(session, Person.phone, query, limit, scope)
         if not persons and len(query) < 6 and not query.endswith("X"):
-            persons = _persons_by_prefix(session, Person.id_number, query, limit)
+            persons = _persons_by_prefix(session, Person.id_number, query, limit, scope)
     else:
         # Ordered by name, so the exact name comes before longer names it is a prefix of.
-        persons = _persons_by_prefix(session, Person.name, query, limit)
-    latest = _latest_registrations(session, [person.id for person in persons])
+        persons = _persons_by_prefix(session, Person.name, query, limit, scope)
+    latest = _latest_registrations(session, [person.id for person in persons], scope)
     hits = []
     for person in persons:
         number, status = latest.get(person.id, (None, None))
@@ -152,6 +185,7 @@ KIND_LABELS: dict[str, str] = {
     "person.updated": "修改档案",
     "registration.applied": "申请受理",
     "registration.verified": "核实",
+    "verification.compared": "数据比对",
     "registration.registered": "登记",
     "registration.rejected": "不予登记",
     "deregistration.done": "注销",
@@ -161,6 +195,8 @@ KIND_LABELS: dict[str, str] = {
     "service.recorded": "服务",
     "followup.visited": "回访",
     "aidplan.set": "援助计划",
+    "document.printed": "打印文书",
+    "reference.changed": "修改清单",
 }
 
 _CHANNEL_LABELS = {"counter": "窗口", "online": "网上", "delegated": "委托"}
@@ -194,7 +230,8 @@ def summarize(kind: str, payload: Mapping[str, Any]) -> str:
     if not isinstance(payload, Mapping):
         return ""
     if kind == "person.recorded":
-        return _join(_get(payload, "name"), _get(payload, "id_number"))
+        # PIPL: lists and history show the ID number masked; the record page shows it whole.
+        return _join(_get(payload, "name"), mask_id_number(_get(payload, "id_number")))
     if kind == "person.updated":
         fields = [FIELD_LABELS.get(str(key), str(key)) for key in payload]
         return "修改：" + "、".join(fields) if fields else ""
@@ -208,7 +245,9 @@ def summarize(kind: str, payload: Mapping[str, Any]) -> str:
     if kind == "registration.verified":
         return _join(
             f"核实日期：{_get(payload, 'verified_on')}" if payload.get("verified_on") else "",
-            f"方式：{_get(payload, 'method')}" if payload.get("method") else "",
+            f"方式：{_label(_VERIFY_METHOD_LABELS, _get(payload, 'method'))}"
+            if payload.get("method")
+            else "",
         )
     if kind == "registration.registered":
         return f"登记日期：{_get(payload, 'registered_on')}" if payload.get("registered_on") else ""
@@ -216,7 +255,9 @@ def summarize(kind: str, payload: Mapping[str, Any]) -> str:
         day_key = "rejected_on" if kind == "registration.rejected" else "deregistered_on"
         return _join(
             f"日期：{_get(payload, day_key)}" if payload.get(day_key) else "",
-            f"原因：{_get(payload, 'reason')}" if payload.get("reason") else "",
+            f"原因：{_reason_label(kind, _get(payload, 'reason'))}"
+            if payload.get("reason")
+            else "",
         )
     if kind == "contact.recorded":
         reached = payload.get("reached", True) is not False
@@ -233,7 +274,26 @@ def summarize(kind: str, payload: Mapping[str, Any]) -> str:
             service,
             _get(payload, "note"),
         )
+    if kind == "document.printed":
+        return _join(_get(payload, "title") or _get(payload, "document"), _get(payload, "printer"))
     return _get(payload, "note")
+
+
+_VERIFY_METHOD_LABELS = {"data_comparison": "数据比对", "home_visit": "上门核实"}
+
+
+def _label(labels: Mapping[str, str], code: str) -> str:
+    return labels.get(code, code)
+
+
+def _reason_label(kind: str, reason: str) -> str:
+    """Deregistration reasons are codes of the notice §5 table; rejections are free text."""
+    if kind != "deregistration.done":
+        return reason
+    from desktop.domain.codes import code_table
+
+    found = code_table("deregistration_reason").get(reason)
+    return found.label if found else reason
 
 
 def person_history(session: Session, person_id: str) -> list[HistoryEntry]:

@@ -7,11 +7,11 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -19,17 +19,23 @@ from PySide6.QtCore import (
     QLibraryInfo,
     QLocale,
     QObject,
+    Qt,
     QTimer,
     QTranslator,
     Signal,
+    Slot,
 )
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QAction, QFont, QFontDatabase, QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 if TYPE_CHECKING:
     from desktop.config import Config, ReaderSetting
     from desktop.store.db import Store
+    from desktop.ui.demo_devices import DemoDevices
+    from desktop.ui.main_window import MainWindow
     from desktop.ui.status_bar import DengjiStatusBar
+    from devices.card import CardData
+    from devices.emulators.demo_rig import DemoRig
     from devices.monitor import ReaderMonitor
     from devices.registry import ReaderConfig
 
@@ -308,42 +314,53 @@ def ask_with_dialog(problem: StoreProblem, parent: QWidget | None = None) -> Sto
 
 # -- card readers ---------------------------------------------------------------------------
 
-# desktop.config names reader kinds "mps-serial", "sdk" and "pcsc" with one `target`;
-# devices.registry names drivers "mps", "sdtapi", "termb" and "pcsc" with a port or a library.
-_SERIAL_PORT_KINDS = {"mps-serial": "mps", "mps": "mps", "pcsc": "pcsc"}
-_LIBRARY_KINDS = {"sdk": "sdtapi", "sdtapi": "sdtapi", "termb": "termb"}
-
 
 def reader_configs_from_settings(settings: Iterable[ReaderSetting]) -> list[ReaderConfig]:
-    """The registry's ReaderConfig for each reader of the deployment configuration."""
+    """The registry's ReaderConfig for each reader of the deployment configuration (the two
+    share one vocabulary: drivers mps, sdtapi, termb, pcsc with port, library, name)."""
     from devices.registry import ReaderConfig
 
-    configs = []
-    for setting in settings:
-        if setting.kind in _LIBRARY_KINDS:
-            configs.append(
-                ReaderConfig(driver=_LIBRARY_KINDS[setting.kind], library=setting.target)
-            )
-        else:
-            # An unknown kind goes through as is: the registry names it in its Chinese reason.
-            driver = _SERIAL_PORT_KINDS.get(setting.kind, setting.kind)
-            configs.append(ReaderConfig(driver=driver, port=setting.target))
-    return configs
+    return [
+        ReaderConfig(
+            driver=setting.driver,
+            port=setting.port.strip(),
+            library=setting.library.strip(),
+            name=setting.name.strip(),
+            timeout_s=setting.timeout_s,
+        )
+        for setting in settings
+    ]
 
 
-def start_reader_monitor(config: Config, status_bar: DengjiStatusBar) -> ReaderMonitor | None:
-    """Start polling the configured readers on their own thread, reported in the status bar.
+def uses_demo_devices(config: Config) -> bool:
+    """Demo mode with no reader configured: the emulated readers stand in (what `make run`
+    shows a newcomer)."""
+    return config.demo and not config.readers
+
+
+def start_reader_monitor(
+    config: Config,
+    status_bar: DengjiStatusBar,
+    reader_configs: Sequence[ReaderConfig] | None = None,
+) -> ReaderMonitor | None:
+    """Start polling the readers (`reader_configs`, else the configured ones) on their own
+    thread, reported in the status bar.
 
     None (and 读卡器：未配置) when no reader is configured; the reasons in the status bar when
     none of them can work on this machine.
     """
-    if not config.readers:
+    configs = (
+        list(reader_configs)
+        if reader_configs is not None
+        else reader_configs_from_settings(config.readers)
+    )
+    if not configs:
         status_bar.show_reader_not_configured()
         return None
     from devices.monitor import ReaderMonitor
     from devices.registry import build_readers
 
-    readers, problems = build_readers(reader_configs_from_settings(config.readers))
+    readers, problems = build_readers(configs)
     if not readers:
         status_bar.show_reader_problems(problems)
         return None
@@ -353,6 +370,228 @@ def start_reader_monitor(config: Config, status_bar: DengjiStatusBar) -> ReaderM
         status_bar.showMessage("；".join(problems))
     monitor.start()
     return monitor
+
+
+class CardReaders(QObject):
+    """The client's card readers: one ReaderMonitor on its own thread, the demo devices in demo
+    mode, and their report in the status bar. The GUI thread never waits on a device: cards
+    arrive by queued signal, device work of the settings page runs on the reader thread.
+
+    `apply_config` replaces the monitor when the settings are saved: the old one closes its
+    readers on its thread first (`sig_monitor_stopped`), then the new one opens them.
+    """
+
+    sig_card_read = Signal(object)
+    """A card was read (on the GUI thread); the argument is the devices.card.CardData. A 3.0
+    社保卡 read just before has its number added (devices.monitor.sig_card_partial)."""
+
+    sig_card_removed = Signal()
+    """The card read last left the reader (or, on MPS readers, is done being read)."""
+
+    sig_monitor_changed = Signal(object)
+    """A new ReaderMonitor runs (argument), or None: no reader is polled now."""
+
+    sig_demo_devices_ready = Signal(object)
+    """Demo mode: the emulated readers run; the argument is desktop.ui.demo_devices.DemoDevices."""
+
+    def __init__(
+        self,
+        status_bar: DengjiStatusBar,
+        parent: QObject | None = None,
+        *,
+        demo_rig_factory: Callable[[], DemoRig] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._status_bar = status_bar
+        self._demo_rig_factory = demo_rig_factory
+        self._config: Config | None = None
+        self._monitor: ReaderMonitor | None = None
+        self._stopping_monitors: list[ReaderMonitor] = []
+        self._waiting_config: Config | None = None  # applied once the old monitor has stopped
+        self._demo: DemoDevices | None = None
+        self.last_card: CardData | None = None
+
+    @property
+    def monitor(self) -> ReaderMonitor | None:
+        """The running monitor, if any."""
+        return self._monitor
+
+    @property
+    def demo_devices(self) -> DemoDevices | None:
+        """The demo devices while demo mode uses them."""
+        return self._demo
+
+    def start(self, config: Config) -> None:
+        """Start reading with `config`'s readers (or the demo devices): returns at once."""
+        self._config = config
+        if uses_demo_devices(config):
+            self._start_demo_devices()
+            return
+        self._stop_demo_devices()
+        self._set_monitor(start_reader_monitor(config, self._status_bar))
+
+    def apply_config(self, config: Config) -> None:
+        """Use `config`'s readers from now on (after 保存 on the settings page)."""
+        if self._monitor is None and not self._stopping_monitors:
+            self.start(config)
+            return
+        # Started once the old readers are closed: a serial port opens for one owner at a time.
+        self._waiting_config = config
+        self._request_monitor_stop()
+
+    def stop(self, timeout_ms: int = 5000) -> None:
+        """At exit: close every reader and stop the demo devices (waits for the reader thread)."""
+        self._waiting_config = None
+        for monitor in [*self._stopping_monitors, self._monitor]:
+            if monitor is not None:
+                self._status_bar.detach_reader_monitor()
+                monitor.stop(timeout_ms)
+        self._stopping_monitors.clear()
+        self._monitor = None
+        if self._demo is not None:
+            self._demo.stop()
+            self._demo = None
+
+    @Slot()
+    def read_now(self) -> None:
+        """F2 读卡: show the card read last again, and poll the readers at once."""
+        if self.last_card is not None:
+            self.sig_card_read.emit(self.last_card)
+        if self._monitor is not None:
+            self._monitor.poll_now()
+            if self.last_card is None:
+                self._status_bar.showMessage(self.tr("请将证件放在阅读器上"), 5000)
+        elif self._config is not None and self._config.readers:
+            self._status_bar.showMessage(self.tr("读卡器不可用，请在设置页检查阅读器设置"), 5000)
+        else:
+            self._status_bar.showMessage(self.tr("未配置读卡器，请在设置页添加阅读器"), 5000)
+
+    def run_device_job(self, fn: Callable[[], Any]) -> Any:
+        """Run device work (读卡测试, probing ports) off the GUI thread: on the reader thread with
+        the monitor's readers closed meanwhile, or on the background pool when no monitor runs.
+        Returns the job; chain `.on_success(cb).on_error(cb)` (callbacks on the GUI thread)."""
+        if self._monitor is not None and self._monitor.accepts_jobs():
+            return self._monitor.run_exclusive(fn)
+        from desktop.ui.background import run_in_background
+
+        return run_in_background(fn)
+
+    # -- monitor life cycle
+
+    def _set_monitor(self, monitor: ReaderMonitor | None) -> None:
+        self._monitor = monitor
+        if monitor is not None:
+            monitor.sig_card_read.connect(self._on_card_read)
+            monitor.sig_card_removed.connect(self._on_card_removed)
+            monitor.sig_monitor_stopped.connect(self._on_monitor_stopped)
+        self.sig_monitor_changed.emit(monitor)
+
+    def _request_monitor_stop(self) -> None:
+        monitor, self._monitor = self._monitor, None
+        if monitor is None:
+            return
+        self._status_bar.detach_reader_monitor()
+        self._stopping_monitors.append(monitor)
+        monitor.request_stop()
+
+    @Slot()
+    def _on_monitor_stopped(self) -> None:
+        # The readers are closed; the thread is ending now (no device I/O is left to wait for).
+        for monitor in list(self._stopping_monitors):
+            if monitor.stop(1000):
+                self._stopping_monitors.remove(monitor)
+        config, self._waiting_config = self._waiting_config, None
+        if config is not None and not self._stopping_monitors:
+            self.sig_monitor_changed.emit(None)
+            self.start(config)
+
+    @Slot(object)
+    def _on_card_read(self, card: CardData) -> None:
+        self.last_card = card
+        self.sig_card_read.emit(card)
+
+    @Slot()
+    def _on_card_removed(self) -> None:
+        self.sig_card_removed.emit()
+
+    # -- demo devices
+
+    def _start_demo_devices(self) -> None:
+        if self._demo is not None:
+            if self._demo.ready:
+                self._on_demo_ready(self._demo)
+            return
+        from desktop.ui.demo_devices import DemoDevices
+
+        rig = self._demo_rig_factory() if self._demo_rig_factory is not None else None
+        self._demo = DemoDevices(self, rig=rig)
+        self._demo.sig_demo_ready.connect(self._on_demo_ready)
+        self._demo.sig_demo_failed.connect(self._on_demo_failed)
+        self._status_bar.show_reader_message(self.tr("读卡器：正在启动演示设备……"))
+        self._demo.start()
+
+    def _stop_demo_devices(self) -> None:
+        demo, self._demo = self._demo, None
+        if demo is not None:
+            demo.stop_in_background()
+
+    @Slot(object)
+    def _on_demo_ready(self, demo: DemoDevices) -> None:
+        if demo is not self._demo or self._config is None or self._monitor is not None:
+            return
+        if demo.ss_unavailable_reason:
+            self._status_bar.show_notice_once(
+                "ssc-demo",
+                self.tr("社保卡演示不可用：{reason}").format(reason=demo.ss_unavailable_reason),
+            )
+        self._set_monitor(
+            start_reader_monitor(self._config, self._status_bar, demo.reader_configs())
+        )
+        self.sig_demo_devices_ready.emit(demo)
+
+    @Slot(str)
+    def _on_demo_failed(self, reason: str) -> None:
+        self._status_bar.show_reader_problems([reason])
+        self._status_bar.showMessage(
+            self.tr("演示读卡器未能启动：{reason}").format(reason=reason), 30_000
+        )
+
+
+def show_card_on_search_page(window: MainWindow, card: CardData) -> None:
+    """A card was read: on the 受理登记 page it fills the registration form; elsewhere the 查询
+    page looks the person up (switching to it unless the clerk is in the settings, e.g.
+    testing a reader)."""
+    if window.current_page_key() == "apply":
+        window.apply_page().show_card(card)
+        return
+    if window.current_page_key() != "settings":
+        window.show_page("search")
+    window.search_page().show_card(card)
+
+
+def install_card_readers(
+    window: MainWindow,
+    config: Config,
+    *,
+    demo_rig_factory: Callable[[], DemoRig] | None = None,
+) -> CardReaders:
+    """Create the client's CardReaders, wire them to the window (status bar, 查询 page, 设置
+    page, F2, the 演示 menu) and start them; returns at once. `demo_rig_factory` makes the
+    emulated readers of demo mode (default: devices.emulators.demo_rig.DemoRig())."""
+    card_readers = CardReaders(window.status_bar(), window, demo_rig_factory=demo_rig_factory)
+    card_readers.sig_card_read.connect(partial(show_card_on_search_page, window))
+    read_action = QAction(QCoreApplication.translate("App", "读卡"), window)
+    read_action.setObjectName("readCardAction")
+    read_action.setShortcut(QKeySequence(Qt.Key.Key_F2))
+    read_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    read_action.triggered.connect(card_readers.read_now)
+    window.addAction(read_action)
+    settings_page = window.settings_page()
+    settings_page.set_device_runner(card_readers.run_device_job)
+    settings_page.sig_settings_saved.connect(card_readers.apply_config)
+    card_readers.sig_demo_devices_ready.connect(lambda demo: demo.install_menu(window, read_action))
+    card_readers.start(config)
+    return card_readers
 
 
 # -- start-up -------------------------------------------------------------------------------
@@ -392,12 +631,17 @@ def run_gui(
     from desktop.ui.main_window import MainWindow
 
     window = MainWindow(config)
+    from desktop.ui.idle_lock import CounterLock
+
+    # Covered until a clerk signs in; locks again after 10 idle minutes (issue 8).
+    counter_lock = CounterLock(window, config)
+    counter_lock.sig_sign_in_cancelled.connect(app.quit)
     available = window.screen().availableGeometry()
     window.resize(min(1366, available.width()), min(768, available.height()))
     opener = StoreOpener(
         store_path or config.database_path, partial(ask_with_dialog, parent=window)
     )
-    monitors: list[ReaderMonitor] = []
+    card_readers: list[CardReaders] = []
     exit_after_shown = os.environ.get("DENGJI_EXIT_AFTER_SHOWN") == "1"
 
     def on_first_paint() -> None:
@@ -412,9 +656,11 @@ def run_gui(
             app.quit()
             return
         window.start_background_loading()
-        monitor = start_reader_monitor(config, window.status_bar())
-        if monitor is not None:
-            monitors.append(monitor)
+        card_readers.append(install_card_readers(window, config))
+        counter_lock.start(store)
+        from desktop.ui.pages.audit_page import check_journal_at_start
+
+        check_journal_at_start(window, store)
 
     opener.sig_store_opened.connect(on_store_opened)
     opener.sig_store_not_opened.connect(app.exit)
@@ -425,8 +671,8 @@ def run_gui(
     try:
         return app.exec()
     finally:
-        for monitor in monitors:
-            monitor.stop()
+        for readers in card_readers:
+            readers.stop()
         wait_for_background_work()
         if opener.opened_store is not None:
             opener.opened_store.close()

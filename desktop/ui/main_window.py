@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
@@ -15,17 +15,41 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QStackedWidget,
     QStyle,
+    QVBoxLayout,
     QWidget,
 )
 
 from desktop.ui.background import run_db
+from desktop.ui.clerk_session import clerk_session
 from desktop.ui.pages.planned_page import PlannedPage
 from desktop.ui.pages.search_page import SearchPage
+from desktop.ui.scanner import CommitmentScanner
 from desktop.ui.status_bar import DengjiStatusBar
 
 if TYPE_CHECKING:
     from desktop.config import Config
     from desktop.store.db import Store
+    from desktop.ui.document_dialog import DocumentDialog
+    from desktop.ui.pages.apply_page import ApplyPage
+    from desktop.ui.pages.audit_page import AuditPage
+    from desktop.ui.pages.lists_page import ListsPage
+    from desktop.ui.pages.settings_page import SettingsPage
+    from desktop.ui.pages.todo_page import TodoPage
+    from desktop.ui.sync_controller import SyncController
+
+# Pages built after the first paint: their modules import the use cases (SQLAlchemy,
+# reportlab), which would otherwise double the time to a shown window (issue 2: at most 2×
+# a bare window). Each is built at the latest when it is first shown or asked for.
+DEFERRED_PAGES: tuple[str, ...] = ("apply", "todo", "lists", "settings", "audit")
+
+
+class _PageSlot(QWidget):
+    """Holds a deferred page's place in the stack until the page is built."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -52,21 +76,13 @@ def work_areas() -> list[WorkArea]:
             "apply",
             QCoreApplication.translate("MainWindow", "受理登记"),
             pixmap.SP_FileDialogNewFolder,
-            QCoreApplication.translate(
-                "MainWindow",
-                "本页将用于受理失业登记：读取身份证或社会保障卡，填写《失业人员登记表》，"
-                "打印书面承诺，核实后在规定的工作日内办结登记（通知第三条），尚未开放。",
-            ),
+            None,
         ),
         WorkArea(
             "todo",
             QCoreApplication.translate("MainWindow", "待办"),
             pixmap.SP_FileDialogDetailedView,
-            QCoreApplication.translate(
-                "MainWindow",
-                "本页将用于列出待办事项：待核实的申请及其办结期限、登记后待联系的人员、"
-                "本月应联系的人员，尚未开放。",
-            ),
+            None,
         ),
         WorkArea(
             "service",
@@ -102,19 +118,20 @@ def work_areas() -> list[WorkArea]:
             "lists",
             QCoreApplication.translate("MainWindow", "清单"),
             pixmap.SP_FileIcon,
-            QCoreApplication.translate(
-                "MainWindow",
-                "本页将用于查看和打印政策清单、服务清单和公共就业服务机构清单"
-                "（通知第四条），尚未开放。",
-            ),
+            None,
         ),
         WorkArea(
             "settings",
             QCoreApplication.translate("MainWindow", "设置"),
             pixmap.SP_ComputerIcon,
-            QCoreApplication.translate(
-                "MainWindow", "本页将用于设置读卡器、打印机和中心数据库连接，尚未开放。"
-            ),
+            None,
+        ),
+        # Shown in the navigation only to a 管理员 (issue 8); the service refuses anyone else.
+        WorkArea(
+            "audit",
+            QCoreApplication.translate("MainWindow", "审计"),
+            pixmap.SP_FileDialogListView,
+            None,
         ),
     ]
 
@@ -141,6 +158,9 @@ class MainWindow(QMainWindow):
     sig_page_changed = Signal(str)
     """The visible work area changed; the argument is its key ("search", "apply", …)."""
 
+    sig_document_dialog_opened = Signal(object)
+    """打印/预览 opened a DocumentDialog (the argument), already showing."""
+
     sig_background_loading_finished = Signal()
     """The non-essential start-up loading (status counts) is done, whatever its outcome."""
 
@@ -163,7 +183,9 @@ class MainWindow(QMainWindow):
         self._navigation.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._pages = QStackedWidget(self)
         self._pages.setObjectName("pages")
+        self._sync: SyncController | None = None
         self._search_page = SearchPage(store, self)
+        self._built_pages: dict[str, QWidget] = {"search": self._search_page}
         self._page_by_key: dict[str, QWidget] = {}
         for number, area in enumerate(self._areas, start=1):
             item = QListWidgetItem(self.style().standardIcon(area.icon), area.title)
@@ -171,14 +193,20 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, area.key)
             item.setSizeHint(QSize(0, 40))
             self._navigation.addItem(item)
-            page: QWidget = (
-                self._search_page if area.purpose is None else PlannedPage(area.title, area.purpose)
-            )
+            page: QWidget
+            if area.purpose is not None:
+                page = PlannedPage(area.title, area.purpose)
+            elif area.key in self._built_pages:
+                page = self._built_pages[area.key]
+            else:
+                page = _PageSlot(self)
             page.setObjectName(f"page_{area.key}")
             self._page_by_key[area.key] = page
             self._pages.addWidget(page)
         self._navigation.setFixedWidth(self._navigation_width())
         self._navigation.currentRowChanged.connect(self._on_navigation_row_changed)
+        clerk_session().sig_clerk_changed.connect(self._on_clerk_changed)
+        self._on_clerk_changed(clerk_session().clerk)
 
         central = QWidget(self)
         layout = QHBoxLayout(central)
@@ -191,6 +219,11 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self._status_bar)
         if config.central_url:
             self._status_bar.set_sync_state(self.tr("离线（尚未连接中心数据库）"))
+
+        self._search_page.sig_document_requested.connect(self.open_document_dialog)
+        self._commitment_scanner = CommitmentScanner(self, config)
+        if store is not None:
+            self._commitment_scanner.set_store(store)
 
         self._install_shortcuts()
         self._navigation.setCurrentRow(0)
@@ -219,9 +252,54 @@ class MainWindow(QMainWindow):
         """The status bar with its permanent sections."""
         return self._status_bar
 
+    def settings_page(self) -> SettingsPage:
+        """The 设置 page."""
+        return cast("SettingsPage", self._ensure_page("settings"))
+
     def search_page(self) -> SearchPage:
         """The 查询 page."""
         return self._search_page
+
+    def apply_page(self) -> ApplyPage:
+        """The 受理登记 page."""
+        return cast("ApplyPage", self._ensure_page("apply"))
+
+    def todo_page(self) -> TodoPage:
+        """The 待办 page."""
+        return cast("TodoPage", self._ensure_page("todo"))
+
+    def lists_page(self) -> ListsPage:
+        """The 清单 page."""
+        return cast("ListsPage", self._ensure_page("lists"))
+
+    def audit_page(self) -> AuditPage:
+        """The 审计 page."""
+        return cast("AuditPage", self._ensure_page("audit"))
+
+    def commitment_scanner(self) -> CommitmentScanner:
+        """The barcode scanner catcher for signed commitment letters."""
+        return self._commitment_scanner
+
+    def open_document_dialog(
+        self, document_name: str, person_id: str | None = None
+    ) -> DocumentDialog | None:
+        """Preview (and print) a document for a person's latest registration, or a list."""
+        if self._store is None:
+            return None
+        from desktop.ui.document_dialog import DocumentDialog, counter_actor
+
+        dialog = DocumentDialog(
+            self._store,
+            self._config,
+            counter_actor(self._config),
+            document_name,
+            person_id=person_id,
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.sig_document_dialog_opened.emit(dialog)
+        return dialog
 
     def page_keys(self) -> list[str]:
         """The work areas' keys in navigation order."""
@@ -232,12 +310,68 @@ class MainWindow(QMainWindow):
         return self._areas[self._pages.currentIndex()].key
 
     def page(self, key: str) -> QWidget:
-        """The page widget of a work area."""
+        """The page widget of a work area (a deferred page is built now if it was not yet)."""
+        if key in DEFERRED_PAGES:
+            return self._ensure_page(key)
         return self._page_by_key[key]
+
+    def _ensure_page(self, key: str) -> QWidget:
+        """The page of `key`, built into its slot on first use."""
+        page = self._built_pages.get(key)
+        if page is None:
+            page = self._make_page(key)
+            page.setObjectName(f"page_{key}")
+            self._built_pages[key] = page
+            slot = self._page_by_key[key]
+            slot.setObjectName(f"slot_{key}")
+            layout = slot.layout()
+            assert layout is not None
+            layout.addWidget(page)
+        return page
+
+    def _make_page(self, key: str) -> QWidget:
+        config, store = self._config, self._store
+        if key == "apply":
+            from desktop.ui.pages.apply_page import ApplyPage
+
+            apply_page = ApplyPage(config, store, self)
+            apply_page.sig_existing_registration.connect(self._on_existing_registration)
+            return apply_page
+        if key == "todo":
+            from desktop.ui.pages.todo_page import TodoPage
+
+            return TodoPage(config, store, self)
+        if key == "lists":
+            from desktop.ui.pages.lists_page import ListsPage
+
+            return ListsPage(config, store, self)
+        if key == "settings":
+            from desktop.ui.pages.settings_page import SettingsPage
+
+            return SettingsPage(config, self)
+        if key == "audit":
+            from desktop.ui.pages.audit_page import AuditPage
+
+            return AuditPage(config, store, self)
+        raise KeyError(key)
+
+    def build_deferred_pages(self) -> None:
+        """Build the pages left for after the first paint, one per turn of the event loop
+        so the window stays responsive."""
+        pending = [key for key in DEFERRED_PAGES if key not in self._built_pages]
+        if pending:
+            self._ensure_page(pending[0])
+            QTimer.singleShot(0, self.build_deferred_pages)
 
     def show_page(self, key: str) -> None:
         """Make a work area visible (as if picked in the navigation)."""
         self._navigation.setCurrentRow(self.page_keys().index(key))
+
+    @Slot(str, str)
+    def _on_existing_registration(self, id_number: str, _registration_number: str) -> None:
+        # The applicant is registered here already: open that record instead of a new one.
+        self.show_page("search")
+        self._search_page.open_person(id_number)
 
     @Slot()
     def focus_search(self) -> None:
@@ -248,10 +382,39 @@ class MainWindow(QMainWindow):
     def set_store(self, store: Store) -> None:
         """The local database has been opened (after the window was shown): pages may use it."""
         self._store = store
-        self._search_page.set_store(store)
+        for page in self._built_pages.values():
+            set_page_store = getattr(page, "set_store", None)
+            if set_page_store is not None:
+                set_page_store(store)
+        self._commitment_scanner.set_store(store)
+        self._start_sync(store)
+
+    def _start_sync(self, store: Store) -> None:
+        """Background sync with the central database, when this counter has one configured."""
+        from desktop.domain.errors import DomainError
+        from desktop.ui.sync_controller import SyncController
+
+        if self._sync is not None:
+            return
+        try:
+            self._sync = SyncController.from_config(store, self._config, parent=self)
+        except DomainError as error:  # a wrong central address in the configuration file
+            self._status_bar.set_sync_state(error.message)
+            return
+        if self._sync is not None:
+            self._sync.sig_sync_state_changed.connect(self._status_bar.set_sync_state)
+            self._sync.sig_events_waiting_changed.connect(self._status_bar.set_events_waiting)
+            self._sync.start()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._sync is not None:
+            self._sync.shutdown()
+        super().closeEvent(event)
 
     def start_background_loading(self) -> None:
-        """After the window is shown: load what the status bar counts, off the GUI thread."""
+        """After the window is shown: build the deferred pages, and load what the status bar
+        counts off the GUI thread."""
+        QTimer.singleShot(0, self.build_deferred_pages)
         if self._store is None:
             return
         run_db(count_events_waiting, self._store).on_success(self._on_events_counted).on_error(
@@ -260,10 +423,23 @@ class MainWindow(QMainWindow):
 
     # -- slots ----------------------------------------------------------------------------
 
+    @Slot(object)
+    def _on_clerk_changed(self, clerk: object) -> None:
+        from desktop.domain.roles import Permission, has_permission
+
+        may_audit = clerk is not None and has_permission(
+            getattr(clerk, "roles", ()), Permission.VIEW_AUDIT
+        )
+        self._navigation.item(self.page_keys().index("audit")).setHidden(not may_audit)
+        if not may_audit and self.current_page_key() == "audit":
+            self.show_page("search")
+
     @Slot(int)
     def _on_navigation_row_changed(self, row: int) -> None:
         if row < 0:
             return
+        if self._areas[row].key in DEFERRED_PAGES:
+            self._ensure_page(self._areas[row].key)
         self._pages.setCurrentIndex(row)
         self.sig_page_changed.emit(self._areas[row].key)
 

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QFrame, QLabel, QStatusBar, QWidget
+
+from devices.wlt import PHOTO_DECODER_MISSING
 
 _DEMO_STYLE = (
     "QLabel { background: #f9a825; color: #000; border-radius: 3px; padding: 0 6px;"
     " font-weight: bold; }"
 )
 _WARNING_STYLE = "QLabel { color: #c62828; }"
+NOTICE_TIMEOUT_MS = 30_000  # long enough to be read once, then the bar is free again
 
 
 class DengjiStatusBar(QStatusBar):
-    """Permanent sections 经办人, 窗口, 读卡器 and 同步; transient messages use showMessage()."""
+    """Permanent sections 经办人, 窗口, 读卡器 and 同步; transient messages use showMessage().
+
+    The reader section speaks per reader family ("身份证阅读器：已连接", "身份证阅读器未连接"),
+    then what happens on a reader: a card read, a read that failed (…请重新放置卡片), a
+    3.0 社保卡 waiting for its 身份证; when the card leaves it shows the connection state again.
+    """
 
     def __init__(self, counter_name: str, *, demo: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -32,6 +43,8 @@ class DengjiStatusBar(QStatusBar):
         self._sync_label = self._add_section("syncStatus")
 
         self._readers: list[Any] = []
+        self._monitor: QObject | None = None
+        self._notices_shown: set[str] = set()
         self._sync_state = self.tr("离线（未配置中心数据库）")
         self._events_waiting: int | None = None
 
@@ -69,19 +82,58 @@ class DengjiStatusBar(QStatusBar):
 
     def show_reader_not_configured(self) -> None:
         """No card reader is configured (or no reader monitor is available)."""
+        self._readers = []
         self._set_reader_text(self.tr("读卡器：未配置"), warning=False)
 
     def show_reader_problems(self, problems: list[str]) -> None:
         """Readers are configured but none can work here; the reasons go in the tooltip."""
+        self._readers = []
         self._set_reader_text(self.tr("读卡器：不可用"), warning=True, tooltip="\n".join(problems))
+
+    def show_reader_message(self, text: str, *, warning: bool = False) -> None:
+        """Put `text` in the reader section until the readers report (e.g. starting up)."""
+        self._set_reader_text(text, warning=warning)
 
     def attach_reader_monitor(self, monitor: QObject) -> None:
         """Follow a `devices.monitor.ReaderMonitor`: readers found, errors, cards read."""
-        monitor.sig_readers_changed.connect(self._on_readers_changed)  # type: ignore[attr-defined]
-        monitor.sig_reader_error.connect(self._on_reader_error)  # type: ignore[attr-defined]
-        monitor.sig_card_read.connect(self._on_card_read)  # type: ignore[attr-defined]
-        monitor.sig_card_removed.connect(self._on_card_removed)  # type: ignore[attr-defined]
-        self._set_reader_text(self.tr("读卡器：正在查找……"), warning=False)
+        self.detach_reader_monitor()
+        self._monitor = monitor
+        for signal_name, slot in self._monitor_connections():
+            getattr(monitor, signal_name).connect(slot)
+        self._readers = []
+        self._set_reader_text(self.tr("读卡器：正在连接……"), warning=False)
+
+    def detach_reader_monitor(self) -> None:
+        """Stop following the monitor attached last (it is being replaced or stopped)."""
+        monitor, self._monitor = self._monitor, None
+        if monitor is None or not shiboken6.isValid(monitor):
+            return
+        for signal_name, slot in self._monitor_connections():
+            # Already disconnected when the monitor was deleted; nothing else can fail here.
+            with contextlib.suppress(RuntimeError):
+                getattr(monitor, signal_name).disconnect(slot)
+
+    def _monitor_connections(self) -> list[tuple[str, Callable[..., None]]]:
+        return [
+            ("sig_readers_changed", self._on_readers_changed),
+            ("sig_reader_error", self._on_reader_error),
+            ("sig_card_read", self._on_card_read),
+            ("sig_card_removed", self._on_card_removed),
+            ("sig_card_partial", self._on_card_partial),
+        ]
+
+    def show_notice_once(self, key: str, message: str) -> bool:
+        """Show `message` on the left of the status bar unless notice `key` was shown already
+        (the missing photo decoder, an unavailable demo device). True when shown now."""
+        if key in self._notices_shown:
+            return False
+        self._notices_shown.add(key)
+        self.showMessage(message, NOTICE_TIMEOUT_MS)
+        return True
+
+    def reader_state_text(self) -> str:
+        """The connection state of the readers alone, as shown when no card is being read."""
+        return self._connection_text()[0]
 
     def set_sync_state(self, state: str) -> None:
         """The connection to the central database, e.g. "离线（未配置中心数据库）"."""
@@ -95,53 +147,84 @@ class DengjiStatusBar(QStatusBar):
 
     # -- reader monitor slots -------------------------------------------------------------
 
-    @Slot(list)
-    def _on_readers_changed(self, readers: list[Any]) -> None:
-        """`readers` is a list of devices.monitor.ReaderStatus (name, connected, message)."""
-        self._readers = list(readers)
-        connected = [reader for reader in readers if getattr(reader, "connected", False)]
+    def _connection_text(self) -> tuple[str, bool, str]:
+        """(text, warning, tooltip) of the readers' connection state, one part per family:
+        "身份证阅读器：已连接", "身份证阅读器未连接", "社保卡读卡器：1/2 台已连接"."""
+        readers = self._readers
+        if not readers:
+            return self.tr("读卡器：未配置"), False, ""
+        families: dict[str, list[Any]] = {}
+        for reader in readers:
+            families.setdefault(getattr(reader, "family", "") or self.tr("读卡器"), []).append(
+                reader
+            )
+        parts = []
+        warning = False
+        for family, members in families.items():
+            connected = sum(1 for reader in members if getattr(reader, "connected", False))
+            if connected == len(members):
+                parts.append(self.tr("{family}：已连接").format(family=family))
+            elif connected == 0:
+                parts.append(self.tr("{family}未连接").format(family=family))
+                warning = True
+            else:
+                parts.append(
+                    self.tr("{family}：{connected}/{total} 台已连接").format(
+                        family=family, connected=connected, total=len(members)
+                    )
+                )
+                warning = True
         tooltip = "\n".join(
             f"{getattr(reader, 'name', reader)}："
             + (
-                self.tr("就绪")
+                self.tr("已连接")
                 if getattr(reader, "connected", False)
                 else getattr(reader, "message", "")
             )
             for reader in readers
         )
-        if not readers:
-            self._set_reader_text(self.tr("读卡器：未配置"), warning=False)
-        elif not connected:
-            self._set_reader_text(self.tr("读卡器：未连接"), warning=True, tooltip=tooltip)
-        elif len(connected) < len(readers):
-            self._set_reader_text(
-                self.tr("读卡器：{ready}/{total} 台就绪").format(
-                    ready=len(connected), total=len(readers)
-                ),
-                warning=True,
-                tooltip=tooltip,
-            )
-        else:
-            self._set_reader_text(
-                self.tr("读卡器：{count} 台就绪").format(count=len(connected)),
-                warning=False,
-                tooltip=tooltip,
-            )
+        return "　".join(parts), warning, tooltip
+
+    def _render_connection_state(self) -> None:
+        text, warning, tooltip = self._connection_text()
+        self._set_reader_text(text, warning=warning, tooltip=tooltip)
+
+    @Slot(list)
+    def _on_readers_changed(self, readers: list[Any]) -> None:
+        """`readers` is a list of devices.monitor.ReaderStatus (name, connected, message)."""
+        self._readers = list(readers)
+        self._render_connection_state()
 
     @Slot(str)
     def _on_reader_error(self, message: str) -> None:
-        # The monitor also reports read failures here (请重新放置卡片): show the message itself.
-        self._set_reader_text(
-            self.tr("读卡器：{message}").format(message=message), warning=True, tooltip=message
-        )
+        if message.startswith(PHOTO_DECODER_MISSING):
+            # Said once per run; the read itself succeeded, so the reader section stays.
+            self.show_notice_once("photo-decoder", message)
+            return
+        # Read failures (…请重新放置卡片) and lost readers: the message itself, in red.
+        self._set_reader_text(message, warning=True, tooltip=message)
 
     @Slot(object)
     def _on_card_read(self, card: Any) -> None:
-        self._set_reader_text(self.tr("读卡器：已读卡"), warning=False)
+        kind = getattr(getattr(card, "kind", None), "value", "")
+        self._set_reader_text(
+            self.tr("已读卡：{name}（{kind}）").format(name=getattr(card, "name", ""), kind=kind),
+            warning=False,
+        )
+
+    @Slot(object)
+    def _on_card_partial(self, partial: Any) -> None:
+        issuer = getattr(partial, "issuer", None)
+        number = getattr(issuer, "card_number", "")
+        self._set_reader_text(
+            self.tr("已读社保卡 {number}，请放置身份证读取其余信息").format(number=number),
+            warning=False,
+            tooltip=getattr(partial, "message", ""),
+        )
 
     @Slot()
     def _on_card_removed(self) -> None:
-        self._on_readers_changed(self._readers)
+        self._render_connection_state()
 
     def _set_reader_text(self, text: str, *, warning: bool, tooltip: str = "") -> None:
         self._reader_label.setText(text)

@@ -36,6 +36,8 @@ def _port_errors() -> tuple[type[BaseException], ...]:
 class MpsSerialReader(CardReader):
     """find → select → read over one serial port, reading exact frame lengths (no sleeps)."""
 
+    family = "身份证阅读器"
+
     def __init__(
         self,
         port: str,

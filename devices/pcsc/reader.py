@@ -143,6 +143,8 @@ class SocialSecurityCardReader(CardReader):
     failed EXTERNAL AUTHENTICATE burns a try of the card's key.
     """
 
+    family = "社保卡读卡器"
+
     def __init__(
         self,
         reader_name: str | None = None,

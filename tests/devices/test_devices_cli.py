@@ -89,3 +89,12 @@ def test_read_pcsc_goes_through_the_pcsc_module() -> None:
     code, out, err = _run(_parse("read", "--pcsc", "dengji-no-such-reader", "--timeout", "0.3"))
     assert (code, out) == (1, "")
     assert err.startswith("读卡失败：")
+
+
+def test_card_lines_name_the_ethnicity(cards: dict[str, DemoCard]) -> None:
+    from devices.cli import card_lines
+    from devices.mps.text import parse_text_block
+
+    lines = dict(card_lines(parse_text_block(cards["resident"].text)))
+    assert lines["民族"] == "回族（03）"
+    assert lines["姓名"] == "马晓燕" and lines["性别"] == "女"

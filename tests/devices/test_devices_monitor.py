@@ -97,7 +97,7 @@ def test_card_read_then_removed(
     serial_reader: MpsSerialReader,
     cards: dict[str, DemoCard],
 ) -> None:
-    assert recorder.readers[0] == [ReaderStatus("测试阅读器", True)]
+    assert recorder.readers[0] == [ReaderStatus("测试阅读器", True, family="身份证阅读器")]
     with qtbot.wait_signal(recorder.card_read, timeout=WAIT_MS) as blocker:
         emulator.place_card(cards["resident"])
     assert blocker.args == [_expected(cards["resident"], serial_reader)]
@@ -241,5 +241,106 @@ def test_unopenable_reader_is_listed_as_disconnected(qtbot: QtBot) -> None:
         monitor.start()
     qtbot.wait(300)  # several reconnect attempts
     assert monitor.stop()
-    assert blocker.args[0] == [ReaderStatus("缺席的阅读器", False, "身份证阅读器未连接")]
+    assert blocker.args[0] == [
+        ReaderStatus("缺席的阅读器", False, "身份证阅读器未连接", family="身份证阅读器")
+    ]
     assert recorder.errors == ["缺席的阅读器：身份证阅读器未连接"]
+
+
+def test_poll_now_reads_without_waiting_for_the_interval(
+    qtbot: QtBot, emulator: IdCardReaderEmulator, cards: dict[str, DemoCard]
+) -> None:
+    reader = MpsSerialReader(emulator.port, timeout_s=0.5, name="慢速轮询")
+    monitor = ReaderMonitor([reader], poll_interval_s=30)  # the timer alone would not poll
+    recorder = Recorder(monitor)
+    with qtbot.wait_signal(recorder.readers_changed, timeout=WAIT_MS):
+        monitor.start()
+    try:
+        emulator.place_card(cards["resident"])
+        with qtbot.wait_signal(recorder.card_read, timeout=WAIT_MS):
+            monitor.poll_now()
+    finally:
+        assert monitor.stop()
+
+
+def test_an_exclusive_job_runs_on_the_reader_thread_with_the_readers_closed(
+    qtbot: QtBot,
+    emulator: IdCardReaderEmulator,
+    monitor: ReaderMonitor,
+    recorder: Recorder,
+    serial_reader: MpsSerialReader,
+    cards: dict[str, DemoCard],
+) -> None:
+    from devices.registry import ReaderConfig, read_card_once
+
+    seen: dict[str, object] = {}
+
+    def job() -> CardData:
+        seen["thread"] = threading.current_thread().name
+        seen["monitor_reader_open"] = serial_reader.is_open
+        emulator.place_card(cards["foreign_i"])
+        return read_card_once(ReaderConfig("mps", port=emulator.port), 2.0)
+
+    results: list[object] = []
+    running = monitor.run_exclusive(job).on_success(results.append)
+    with qtbot.wait_signal(running.sig_job_succeeded, timeout=WAIT_MS):
+        pass
+    assert seen == {"thread": READER_THREAD_NAME, "monitor_reader_open": False}
+    assert isinstance(results[0], CardData) and results[0].name == "史密斯"
+    qtbot.wait(200)  # the monitor polls its reopened reader: the card is not read twice
+    assert recorder.cards == []
+    assert recorder.readers == recorder.readers[:1]  # no flicker of "not connected"
+    emulator.remove_card()
+    qtbot.waitUntil(lambda: serial_reader.is_open, timeout=WAIT_MS)
+    emulator.place_card(cards["resident"])
+    qtbot.waitUntil(lambda: len(recorder.cards) == 1, timeout=WAIT_MS)
+
+
+def test_a_failing_job_reports_its_error_and_the_monitor_goes_on(
+    qtbot: QtBot,
+    monitor: ReaderMonitor,
+    recorder: Recorder,
+    cards: dict[str, DemoCard],
+    emulator: IdCardReaderEmulator,
+) -> None:
+    def job() -> None:
+        raise ReaderNotConnectedError("测试：端口被占用")
+
+    errors: list[BaseException] = []
+    running = monitor.run_exclusive(job).on_error(errors.append)
+    with qtbot.wait_signal(running.sig_job_failed, timeout=WAIT_MS):
+        pass
+    assert [error.message for error in errors] == ["测试：端口被占用"]  # type: ignore[attr-defined]
+    emulator.place_card(cards["resident"])
+    qtbot.waitUntil(lambda: len(recorder.cards) == 1, timeout=WAIT_MS)
+
+
+def test_jobs_of_a_stopped_monitor_fail_at_once(qtbot: QtBot, monitor: ReaderMonitor) -> None:
+    errors: list[BaseException] = []
+    job = monitor.run_exclusive(lambda: None).on_error(errors.append)
+    with qtbot.wait_signal(job.sig_job_failed, timeout=WAIT_MS):
+        pass
+    assert isinstance(errors[0], ReaderNotConnectedError)
+    assert errors[0].message == "读卡器监视未运行"
+
+
+def test_request_stop_closes_the_readers_then_says_so(
+    qtbot: QtBot, serial_reader: MpsSerialReader, monitor: ReaderMonitor, recorder: Recorder
+) -> None:
+    class StopWatcher(QObject):
+        stopped = Signal()
+
+        @Slot()
+        def on_stopped(self) -> None:
+            assert threading.current_thread() is threading.main_thread()
+            self.reader_open_when_told = serial_reader.is_open
+            self.stopped.emit()
+
+    watcher = StopWatcher()
+    monitor.sig_monitor_stopped.connect(watcher.on_stopped)
+    with qtbot.wait_signal(watcher.stopped, timeout=WAIT_MS):
+        monitor.request_stop()
+        monitor.request_stop()  # idempotent
+    assert watcher.reader_open_when_told is False
+    assert not monitor.accepts_jobs()
+    assert monitor.stop(1000)

@@ -95,3 +95,27 @@ def test_pcsc_entry_builds_the_social_security_reader() -> None:
         assert [type(r) for r in readers] == [pcsc.SocialSecurityCardReader]
     else:
         assert problems == [f"pcsc Virtual PCD 00 00：{reason}"]
+
+
+def test_read_card_once_reads_the_card_on_the_reader(emulator, cards) -> None:  # type: ignore[no-untyped-def]
+    from devices.registry import read_card_once
+
+    emulator.place_card(cards["foreign_y"])
+    card = read_card_once(ReaderConfig("mps", port=emulator.port, name="测试"), 2.0)
+    assert (card.name, card.reader_name) == ("安娜", "测试")
+
+
+def test_read_card_once_without_a_card_says_how_long_it_waited(emulator) -> None:  # type: ignore[no-untyped-def]
+    from devices.errors import NoCardError
+    from devices.registry import read_card_once
+
+    with pytest.raises(NoCardError) as caught:
+        read_card_once(ReaderConfig("mps", port=emulator.port), 0.3)
+    assert caught.value.message == "0.3 秒内未读到卡片，请放置卡片后重试"
+
+
+def test_read_card_once_of_an_unconfigured_port() -> None:
+    from devices.registry import read_card_once
+
+    with pytest.raises(DriverUnavailableError, match="没有配置端口"):
+        read_card_once(ReaderConfig("mps"), 0.3)

@@ -47,6 +47,415 @@ You can start a new empty database and carry on (records not yet uploaded to the
         <source>退出</source>
         <translation>Quit</translation>
     </message>
+    <message>
+        <source>读卡</source>
+        <translation>Card</translation>
+    </message>
+</context>
+<context>
+    <name>ApplyPage</name>
+    <message>
+        <source>受理登记 — 就业失业登记表</source>
+        <translation>Registration — Employment and Unemployment Registration Form</translation>
+    </message>
+    <message>
+        <source>F2 读卡&#x3000;Tab 下一项&#x3000;Enter 下一待填项&#x3000;Ctrl+P 打印承诺书&#x3000;Ctrl+Enter 受理&#x3000;Ctrl+N 新受理</source>
+        <translation>F2 read card   Tab next field   Enter next field to fill   Ctrl+P print commitment   Ctrl+Enter accept   Ctrl+N new applicant</translation>
+    </message>
+    <message>
+        <source>如 20250630</source>
+        <translation>e.g. 20250630</translation>
+    </message>
+    <message>
+        <source>手机11位或区号-号码</source>
+        <translation>11-digit mobile or area code-number</translation>
+    </message>
+    <message>
+        <source>读卡（F2）或输入证件号码</source>
+        <translation>Read the card (F2) or type the document number</translation>
+    </message>
+    <message>
+        <source>打印承诺书（Ctrl+P）</source>
+        <translation>Print commitment (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>受理（Ctrl+Enter）</source>
+        <translation>Accept (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>打印不符合条件告知书</source>
+        <translation>Print notice of ineligibility</translation>
+    </message>
+    <message>
+        <source>新受理（Ctrl+N）</source>
+        <translation>New applicant (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>打印机：</source>
+        <translation>Printer:</translation>
+    </message>
+    <message>
+        <source>正在打印书面承诺书……</source>
+        <translation>Printing the written commitment…</translation>
+    </message>
+    <message>
+        <source>正在受理……</source>
+        <translation>Accepting…</translation>
+    </message>
+    <message>
+        <source>来源：{source}</source>
+        <translation>Source: {source}</translation>
+    </message>
+    <message>
+        <source>请将身份证或社会保障卡放在阅读器上（F2 读卡），或输入证件号码</source>
+        <translation>Place the ID card or social security card on the reader (F2 reads it), or type the document number</translation>
+    </message>
+    <message>
+        <source>填写登记表</source>
+        <translation>Complete the registration form</translation>
+    </message>
+    <message>
+        <source>书面承诺书已打印，申请人签字后按 Ctrl+Enter 受理</source>
+        <translation>Commitment printed: once the applicant has signed it, press Ctrl+Enter to accept</translation>
+    </message>
+    <message>
+        <source>已受理</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <source>资格检查（通知第一条）</source>
+        <translation>Eligibility (notice §1)</translation>
+    </message>
+    <message>
+        <source>已受理&#x3000;登记编号 {number}</source>
+        <translation>Accepted   registration number {number}</translation>
+    </message>
+    <message>
+        <source>办结期限：{due}（{days}个工作日）</source>
+        <translation>Deadline: {due} ({days} working days)</translation>
+    </message>
+    <message>
+        <source>读卡或填写证件号码、出生日期、户籍地和常住地后自动检查</source>
+        <translation>Checked automatically once the card is read or the document number, birth date, household and residence places are filled in</translation>
+    </message>
+    <message>
+        <source>不符合，共 {count} 项</source>
+        <translation>Not eligible: {count} condition(s) unmet</translation>
+    </message>
+    <message>
+        <source>符合</source>
+        <translation>Eligible</translation>
+    </message>
+    <message>
+        <source>尚未填写（{count} 项）</source>
+        <translation>Still to fill in ({count})</translation>
+    </message>
+    <message>
+        <source>须更正</source>
+        <translation>To correct</translation>
+    </message>
+    <message>
+        <source>请注意</source>
+        <translation>Please note</translation>
+    </message>
+    <message>
+        <source>正在查询是否已有登记……</source>
+        <translation>Checking for an existing registration…</translation>
+    </message>
+    <message>
+        <source>已有有效登记 {number}，已打开原记录</source>
+        <translation>Active registration {number} exists: its record has been opened</translation>
+    </message>
+    <message>
+        <source>本地无有效登记</source>
+        <translation>No active registration here</translation>
+    </message>
+    <message>
+        <source>登记编号（已预留）：{number}</source>
+        <translation>Registration number (reserved): {number}</translation>
+    </message>
+    <message>
+        <source>无法查询是否已有登记：{reason}</source>
+        <translation>Could not check for an existing registration: {reason}</translation>
+    </message>
+    <message>
+        <source>不符合失业登记条件告知书已在 {printer} 打印</source>
+        <translation>Notice of ineligibility printed on {printer}</translation>
+    </message>
+    <message>
+        <source>告知书未能打印：{reason}</source>
+        <translation>The notice was not printed: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>AuditModel</name>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>窗口</source>
+        <translation>Counter</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>对象</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>详情</source>
+        <translation>Details</translation>
+    </message>
+</context>
+<context>
+    <name>AuditPage</name>
+    <message>
+        <source>事件日志完整性校验未通过：发现 {count} 处问题，记录可能在本程序之外被改动或删除。请立即报告管理员并保留本机数据，切勿自行修复。</source>
+        <translation>The event journal failed its integrity check: {count} problem(s) found; records may have been changed or deleted outside this program. Report this to the administrator at once and keep this computer&apos;s data; do not try to repair it yourself.</translation>
+    </message>
+    <message>
+        <source>· 第 {seq} 条（{kind}，经办人 {clerk}，{time}）：{what}</source>
+        <translation>· Entry {seq} ({kind}, clerk {clerk}, {time}): {what}</translation>
+    </message>
+    <message>
+        <source>· 第 {seq} 条：{what}</source>
+        <translation>· Entry {seq}: {what}</translation>
+    </message>
+    <message>
+        <source>……另有 {count} 处</source>
+        <translation>… and {count} more</translation>
+    </message>
+    <message>
+        <source>数据完整性警报</source>
+        <translation>Data integrity alarm</translation>
+    </message>
+    <message>
+        <source>数据完整性警报：事件日志有 {count} 处被改动，请报告管理员</source>
+        <translation>Data integrity alarm: {count} change(s) to the event journal; report this to the administrator</translation>
+    </message>
+    <message>
+        <source>事件日志完整性：尚未检查</source>
+        <translation>Event journal integrity: not checked yet</translation>
+    </message>
+    <message>
+        <source>检查完整性</source>
+        <translation>Check integrity</translation>
+    </message>
+    <message>
+        <source>用户名，留空为全部</source>
+        <translation>User name; leave empty for all</translation>
+    </message>
+    <message>
+        <source>全部审计事项</source>
+        <translation>All audited actions</translation>
+    </message>
+    <message>
+        <source>姓名、证件号码或手机号码</source>
+        <translation>Name, ID number or mobile number</translation>
+    </message>
+    <message>
+        <source>查询</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <source>导出CSV</source>
+        <translation>Export CSV</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>至</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Dates</translation>
+    </message>
+    <message>
+        <source>人员</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>查看完整信息</source>
+        <translation>Full record viewed</translation>
+    </message>
+    <message>
+        <source>查看事由（将记入审计记录）：</source>
+        <translation>Reason for viewing (recorded in the audit trail):</translation>
+    </message>
+    <message>
+        <source>打印</source>
+        <translation>Printed</translation>
+    </message>
+    <message>
+        <source>导出</source>
+        <translation>Exported</translation>
+    </message>
+    <message>
+        <source>登录</source>
+        <translation>Sign-in</translation>
+    </message>
+    <message>
+        <source>账户与委托</source>
+        <translation>Accounts and delegations</translation>
+    </message>
+    <message>
+        <source>业务办理</source>
+        <translation>Registration work</translation>
+    </message>
+    <message>
+        <source>正在查询……</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <source>正在导出……</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <source>事件日志完整性：正在检查……</source>
+        <translation>Event journal integrity: checking…</translation>
+    </message>
+    <message>
+        <source>事件日志完整性：正常（{time} 检查，校验链完整）</source>
+        <translation>Event journal integrity: intact (checked {time}, hash chain unbroken)</translation>
+    </message>
+    <message>
+        <source>共 {count} 条（最多显示500条，最新的在前）</source>
+        <translation>{count} entries (at most 500 shown, newest first)</translation>
+    </message>
+    <message>
+        <source>已导出 {rows} 条到 {path}</source>
+        <translation>Exported {rows} entries to {path}</translation>
+    </message>
+    <message>
+        <source>事件日志完整性检查未能完成：{reason}</source>
+        <translation>The event journal integrity check could not finish: {reason}</translation>
+    </message>
+    <message>
+        <source>导出审计记录</source>
+        <translation>Export the audit trail</translation>
+    </message>
+    <message>
+        <source>导出事由（将记入审计记录）：</source>
+        <translation>Reason for the export (recorded in the audit trail):</translation>
+    </message>
+    <message>
+        <source>CSV 文件 (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>CardReaders</name>
+    <message>
+        <source>请将证件放在阅读器上</source>
+        <translation>Place the document on the reader</translation>
+    </message>
+    <message>
+        <source>读卡器不可用，请在设置页检查阅读器设置</source>
+        <translation>Card readers unavailable; check the reader settings on the Settings page</translation>
+    </message>
+    <message>
+        <source>未配置读卡器，请在设置页添加阅读器</source>
+        <translation>No card reader configured; add one on the Settings page</translation>
+    </message>
+    <message>
+        <source>读卡器：正在启动演示设备……</source>
+        <translation>Card reader: starting the demo devices…</translation>
+    </message>
+    <message>
+        <source>社保卡演示不可用：{reason}</source>
+        <translation>Social security card demo unavailable: {reason}</translation>
+    </message>
+    <message>
+        <source>演示读卡器未能启动：{reason}</source>
+        <translation>The demo card reader did not start: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>CommitmentScanner</name>
+    <message>
+        <source>本地数据库尚未打开，请稍后再扫描</source>
+        <translation>The local database is not open yet; please scan again in a moment</translation>
+    </message>
+    <message>
+        <source>登记编号 {number}（{name}）的承诺书此前已记录为已签署</source>
+        <translation>The commitment letter of registration {number} ({name}) was already recorded as signed</translation>
+    </message>
+    <message>
+        <source>已记录登记编号 {number}（{name}）的承诺书已签署</source>
+        <translation>Recorded the signed commitment letter of registration {number} ({name})</translation>
+    </message>
+    <message>
+        <source>扫描承诺书</source>
+        <translation>Scan commitment letter</translation>
+    </message>
+</context>
+<context>
+    <name>CounterLock</name>
+    <message>
+        <source>锁定屏幕</source>
+        <translation>Lock screen</translation>
+    </message>
+    <message>
+        <source>账户数据读取失败：{reason}</source>
+        <translation>Could not read the accounts: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>DemoDevices</name>
+    <message>
+        <source>（长期有效）</source>
+        <translation> (no expiry)</translation>
+    </message>
+    <message>
+        <source>（2017年版）</source>
+        <translation> (2017 edition)</translation>
+    </message>
+    <message>
+        <source>（2023年版）</source>
+        <translation> (2023 edition)</translation>
+    </message>
+    <message>
+        <source>演示(&amp;D)</source>
+        <translation>&amp;Demo</translation>
+    </message>
+    <message>
+        <source>放置演示卡片</source>
+        <translation>Place a demo card</translation>
+    </message>
+    <message>
+        <source>取走卡片</source>
+        <translation>Remove the card</translation>
+    </message>
+    <message>
+        <source>插入演示社保卡</source>
+        <translation>Insert a demo social security card</translation>
+    </message>
+    <message>
+        <source>取出社保卡</source>
+        <translation>Remove the social security card</translation>
+    </message>
+    <message>
+        <source>社保卡演示不可用：{reason}</source>
+        <translation>Social security card demo unavailable: {reason}</translation>
+    </message>
+    <message>
+        <source>演示身份证阅读器已接入</source>
+        <translation>Demo ID card reader connected</translation>
+    </message>
 </context>
 <context>
     <name>DengjiStatusBar</name>
@@ -83,32 +492,36 @@ You can start a new empty database and carry on (records not yet uploaded to the
         <translation>Card reader: unavailable</translation>
     </message>
     <message>
-        <source>读卡器：正在查找……</source>
-        <translation>Card reader: searching…</translation>
+        <source>读卡器：正在连接……</source>
+        <translation>Card reader: connecting…</translation>
     </message>
     <message>
-        <source>就绪</source>
-        <translation>ready</translation>
+        <source>读卡器</source>
+        <translation>Card readers</translation>
     </message>
     <message>
-        <source>读卡器：未连接</source>
-        <translation>Card reader: not connected</translation>
+        <source>{family}：已连接</source>
+        <translation>{family}: connected</translation>
     </message>
     <message>
-        <source>读卡器：{ready}/{total} 台就绪</source>
-        <translation>Card readers: {ready}/{total} ready</translation>
+        <source>{family}未连接</source>
+        <translation>{family} not connected</translation>
     </message>
     <message>
-        <source>读卡器：{count} 台就绪</source>
-        <translation>Card readers: {count} ready</translation>
+        <source>{family}：{connected}/{total} 台已连接</source>
+        <translation>{family}: {connected}/{total} connected</translation>
     </message>
     <message>
-        <source>读卡器：{message}</source>
-        <translation>Card reader: {message}</translation>
+        <source>已连接</source>
+        <translation>Connected</translation>
     </message>
     <message>
-        <source>读卡器：已读卡</source>
-        <translation>Card reader: card read</translation>
+        <source>已读卡：{name}（{kind}）</source>
+        <translation>Card read: {name} ({kind})</translation>
+    </message>
+    <message>
+        <source>已读社保卡 {number}，请放置身份证读取其余信息</source>
+        <translation>Social security card {number} read; place the ID card to read the rest</translation>
     </message>
     <message>
         <source>同步：{state}</source>
@@ -117,6 +530,260 @@ You can start a new empty database and carry on (records not yet uploaded to the
     <message>
         <source>同步：{state}，待上传 {count} 条</source>
         <translation>Sync: {state}, {count} waiting to upload</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentDialog</name>
+    <message>
+        <source>就业失业登记表</source>
+        <translation>Employment and Unemployment Registration Form</translation>
+    </message>
+    <message>
+        <source>书面承诺书</source>
+        <translation>Written commitment</translation>
+    </message>
+    <message>
+        <source>注销告知书</source>
+        <translation>Deregistration notice</translation>
+    </message>
+    <message>
+        <source>政策清单</source>
+        <translation>Policy list</translation>
+    </message>
+    <message>
+        <source>服务清单</source>
+        <translation>Service list</translation>
+    </message>
+    <message>
+        <source>公共就业服务机构清单</source>
+        <translation>Public employment service agency list</translation>
+    </message>
+    <message>
+        <source>就业失业登记工作联络表</source>
+        <translation>Registration work contact sheet</translation>
+    </message>
+    <message>
+        <source>打印预览 — {title}</source>
+        <translation>Print preview — {title}</translation>
+    </message>
+    <message>
+        <source>正在查找打印机……</source>
+        <translation>Looking for printers…</translation>
+    </message>
+    <message>
+        <source>打印</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <source>另存为PDF</source>
+        <translation>Save as PDF</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>正在生成《{title}》……</source>
+        <translation>Building “{title}”…</translation>
+    </message>
+    <message>
+        <source>打印机：</source>
+        <translation>Printer:</translation>
+    </message>
+    <message>
+        <source>正在打印到 {printer}……</source>
+        <translation>Printing on {printer}…</translation>
+    </message>
+    <message>
+        <source>无法显示 PDF</source>
+        <translation>Cannot show the PDF</translation>
+    </message>
+    <message>
+        <source>共 {pages} 页</source>
+        <translation>{pages} page(s)</translation>
+    </message>
+    <message>
+        <source>登记编号：{number}</source>
+        <translation>Registration no.: {number}</translation>
+    </message>
+    <message>
+        <source>模板版本：{version}</source>
+        <translation>Template version: {version}</translation>
+    </message>
+    <message>
+        <source>无法生成文书：{reason}</source>
+        <translation>Cannot make the document: {reason}</translation>
+    </message>
+    <message>
+        <source>未找到打印机（可另存为PDF）</source>
+        <translation>No printer found (save as PDF instead)</translation>
+    </message>
+    <message>
+        <source>{name}（{state}）</source>
+        <translation>{name} ({state})</translation>
+    </message>
+    <message>
+        <source>无法读取打印机列表：{reason}</source>
+        <translation>Cannot read the printer list: {reason}</translation>
+    </message>
+    <message>
+        <source>已打印，正在记录……</source>
+        <translation>Printed; recording…</translation>
+    </message>
+    <message>
+        <source>已在 {printer} 打印，并已记录。</source>
+        <translation>Printed on {printer} and recorded.</translation>
+    </message>
+    <message>
+        <source>已打印，但打印记录未能保存：{reason}</source>
+        <translation>Printed, but the print could not be recorded: {reason}</translation>
+    </message>
+    <message>
+        <source>未能打印，未计为已打印：{reason}</source>
+        <translation>Not printed, and not counted as printed: {reason}</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>已保存：{path}</source>
+        <translation>Saved: {path}</translation>
+    </message>
+    <message>
+        <source>无法保存 PDF：{reason}</source>
+        <translation>Cannot save the PDF: {reason}</translation>
+    </message>
+    <message>
+        <source>正在打印，完成并记录后才能关闭。</source>
+        <translation>Printing: the dialog can close once the print is done and recorded.</translation>
+    </message>
+</context>
+<context>
+    <name>ListsPage</name>
+    <message>
+        <source>政策清单</source>
+        <translation>Policy list</translation>
+    </message>
+    <message>
+        <source>服务清单</source>
+        <translation>Service list</translation>
+    </message>
+    <message>
+        <source>公共就业服务机构清单</source>
+        <translation>Public employment service agency list</translation>
+    </message>
+    <message>
+        <source>按通知第四条，向登记失业人员提供政策清单、服务清单和公共就业服务机构清单。停用的条目不再打印，但保留在记录中。</source>
+        <translation>Under section 4 of the notice, registered unemployed workers are given the policy list, the service list and the list of public employment service agencies. Deactivated rows are no longer printed but stay on record.</translation>
+    </message>
+    <message>
+        <source>正在打开本地数据库……</source>
+        <translation>Opening the local database…</translation>
+    </message>
+    <message>
+        <source>清单读取失败：{reason}</source>
+        <translation>Could not read the lists: {reason}</translation>
+    </message>
+    <message>
+        <source>未保存：{reason}</source>
+        <translation>Not saved: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>LockCover</name>
+    <message>
+        <source>请登录后使用</source>
+        <translation>Please sign in</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>屏幕已锁定 — 请登录</source>
+        <translation>Screen locked — please sign in</translation>
+    </message>
+    <message>
+        <source>失业登记 — 登录</source>
+        <translation>Unemployment registration — sign in</translation>
+    </message>
+    <message>
+        <source>屏幕已锁定（{name}离开了窗口），请登录</source>
+        <translation>Screen locked ({name} left the counter); please sign in</translation>
+    </message>
+    <message>
+        <source>请登录：{counter}</source>
+        <translation>Sign in: {counter}</translation>
+    </message>
+    <message>
+        <source>本机尚无管理员账户。请创建管理员账户：系统将生成一次性初始密码，管理员首次登录时须改为自己的密码。</source>
+        <translation>This computer has no administrator account yet. Create one: the program makes a one-time password, which the administrator must replace with their own at the first sign-in.</translation>
+    </message>
+    <message>
+        <source>系统管理员</source>
+        <translation>System administrator</translation>
+    </message>
+    <message>
+        <source>创建管理员</source>
+        <translation>Create administrator</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>登录</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <source>演示模式：点选一个演示账户即填入用户名和密码，双击直接登录。</source>
+        <translation>Demo mode: click a demo account to fill in its user name and password, double-click to sign in at once.</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>首次登录或密码被重置后，须设置自己的新密码：至少8个字符，含字母、数字、符号中的至少两类，不能包含用户名或姓名。</source>
+        <translation>At the first sign-in or after a reset, choose your own password: at least 8 characters, with at least two of letters, digits and symbols, not containing your user name or name.</translation>
+    </message>
+    <message>
+        <source>设置新密码</source>
+        <translation>Set new password</translation>
+    </message>
+    <message>
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <source>再次输入</source>
+        <translation>Repeat</translation>
+    </message>
+    <message>
+        <source>请输入用户名和密码</source>
+        <translation>Enter your user name and password</translation>
+    </message>
+    <message>
+        <source>正在登录……</source>
+        <translation>Signing in…</translation>
+    </message>
+    <message>
+        <source>两次输入的新密码不一致</source>
+        <translation>The two new passwords differ</translation>
+    </message>
+    <message>
+        <source>已创建管理员账户 {username}，一次性初始密码：{password}
+请记下并交给管理员本人；首次登录时须修改密码。</source>
+        <translation>Administrator account {username} created; one-time password: {password}
+Write it down and give it to the administrator in person; it must be changed at the first sign-in.</translation>
     </message>
 </context>
 <context>
@@ -130,16 +797,8 @@ You can start a new empty database and carry on (records not yet uploaded to the
         <translation>Applications</translation>
     </message>
     <message>
-        <source>本页将用于受理失业登记：读取身份证或社会保障卡，填写《失业人员登记表》，打印书面承诺，核实后在规定的工作日内办结登记（通知第三条），尚未开放。</source>
-        <translation>This page will be used to accept unemployment registrations: read the ID or social security card, fill in the registration form, print the written commitment, and settle the registration within the set working days after verification (notice §3). Not yet open.</translation>
-    </message>
-    <message>
         <source>待办</source>
         <translation>To do</translation>
-    </message>
-    <message>
-        <source>本页将用于列出待办事项：待核实的申请及其办结期限、登记后待联系的人员、本月应联系的人员，尚未开放。</source>
-        <translation>This page will be used to list pending work: applications awaiting verification and their deadlines, people to contact after registration, and people due for this month&apos;s contact. Not yet open.</translation>
     </message>
     <message>
         <source>服务跟踪</source>
@@ -170,16 +829,12 @@ You can start a new empty database and carry on (records not yet uploaded to the
         <translation>Lists</translation>
     </message>
     <message>
-        <source>本页将用于查看和打印政策清单、服务清单和公共就业服务机构清单（通知第四条），尚未开放。</source>
-        <translation>This page will be used to view and print the policy list, the service list and the list of public employment service agencies (notice §4). Not yet open.</translation>
-    </message>
-    <message>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <source>本页将用于设置读卡器、打印机和中心数据库连接，尚未开放。</source>
-        <translation>This page will be used to set up card readers, printers and the central database connection. Not yet open.</translation>
+        <source>审计</source>
+        <translation>Audit</translation>
     </message>
     <message>
         <source>失业登记 — {counter}</source>
@@ -231,6 +886,106 @@ You can start a new empty database and carry on (records not yet uploaded to the
     <message>
         <source>无文档</source>
         <translation>No document</translation>
+    </message>
+</context>
+<context>
+    <name>PrinterChooser</name>
+    <message>
+        <source>正在查找打印机……</source>
+        <translation>Looking for printers…</translation>
+    </message>
+    <message>
+        <source>{name}（{state}）</source>
+        <translation>{name} ({state})</translation>
+    </message>
+    <message>
+        <source>未找到打印机</source>
+        <translation>No printer found</translation>
+    </message>
+    <message>
+        <source>无法读取打印机列表：{reason}</source>
+        <translation>Cannot read the printer list: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>ReferenceEntryDialog</name>
+    <message>
+        <source>新增{list}条目</source>
+        <translation>New row of the {list}</translation>
+    </message>
+    <message>
+        <source>编辑{list}条目</source>
+        <translation>Edit row of the {list}</translation>
+    </message>
+    <message>
+        <source>：</source>
+        <translation>:</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>ReferenceListModel</name>
+    <message>
+        <source>启用</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>已停用</source>
+        <translation>Deactivated</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+</context>
+<context>
+    <name>ReferenceListTab</name>
+    <message>
+        <source>新增</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>停用</source>
+        <translation>Deactivate</translation>
+    </message>
+    <message>
+        <source>预览打印</source>
+        <translation>Preview and print</translation>
+    </message>
+    <message>
+        <source>显示已停用</source>
+        <translation>Show deactivated</translation>
+    </message>
+    <message>
+        <source>选择一行，这里显示它的全文</source>
+        <translation>Select a row to see its full text here</translation>
+    </message>
+    <message>
+        <source>共 {active} 条（另有 {inactive} 条已停用）</source>
+        <translation>{active} rows ({inactive} more deactivated)</translation>
+    </message>
+    <message>
+        <source>共 {active} 条</source>
+        <translation>{active} rows</translation>
+    </message>
+    <message>
+        <source>启用</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>已停用</source>
+        <translation>Deactivated</translation>
     </message>
 </context>
 <context>
@@ -327,8 +1082,24 @@ You can start a new empty database and carry on (records not yet uploaded to the
         <translation>Registration history</translation>
     </message>
     <message>
+        <source>打印/预览</source>
+        <translation>Print/Preview</translation>
+    </message>
+    <message>
+        <source>预览并打印所选人员的文书和清单</source>
+        <translation>Preview and print the selected person&apos;s documents and lists</translation>
+    </message>
+    <message>
         <source>选择一名人员后，这里显示其登记记录</source>
         <translation>Select a person to see their registration history here</translation>
+    </message>
+    <message>
+        <source>读卡：{name}（{kind}）</source>
+        <translation>Card: {name} ({kind})</translation>
+    </message>
+    <message>
+        <source>未找到该人员的登记记录，可在受理登记页受理</source>
+        <translation>No registration found for this person; apply on the Registration page</translation>
     </message>
     <message>
         <source>未找到</source>
@@ -372,6 +1143,477 @@ You can start a new empty database and carry on (records not yet uploaded to the
     <message>
         <source>登记记录读取失败：{reason}</source>
         <translation>Could not read the registration history: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>读卡器设置</source>
+        <translation>Card reader settings</translation>
+    </message>
+    <message>
+        <source>读卡器</source>
+        <translation>Card readers</translation>
+    </message>
+    <message>
+        <source>驱动</source>
+        <translation>Driver</translation>
+    </message>
+    <message>
+        <source>端口 / 读卡器</source>
+        <translation>Port / reader</translation>
+    </message>
+    <message>
+        <source>厂商库</source>
+        <translation>Vendor library</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>端口：串口身份证阅读器填串口（如 /dev/ttyUSB0、COM3）；厂商库填端口号（USB 1001–1016，留空自动查找）；社保卡读卡器填 PC/SC 读卡器名称（留空用第一台）。</source>
+        <translation>Port: for a serial ID card reader the serial port (e.g. /dev/ttyUSB0, COM3); for a vendor library the port number (USB 1001–1016, blank to search); for a social security card reader the PC/SC reader name (blank for the first one).</translation>
+    </message>
+    <message>
+        <source>添加</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>自动检测身份证阅读器</source>
+        <translation>Detect ID card readers</translation>
+    </message>
+    <message>
+        <source>向各串口发送 SAM 状态查询，找出身份证阅读器（不读卡）</source>
+        <translation>Send a SAM status query to each serial port to find ID card readers (no card is read)</translation>
+    </message>
+    <message>
+        <source>列出社保卡读卡器</source>
+        <translation>List social security card readers</translation>
+    </message>
+    <message>
+        <source>添加所选</source>
+        <translation>Add selected</translation>
+    </message>
+    <message>
+        <source>检测结果：</source>
+        <translation>Detected:</translation>
+    </message>
+    <message>
+        <source> 毫秒</source>
+        <translation> ms</translation>
+    </message>
+    <message>
+        <source>多久查看一次阅读器上是否有卡；越短读卡越快</source>
+        <translation>How often to check for a card on the reader; shorter reads faster</translation>
+    </message>
+    <message>
+        <source>读卡间隔：</source>
+        <translation>Poll interval:</translation>
+    </message>
+    <message>
+        <source>读卡测试</source>
+        <translation>Test read</translation>
+    </message>
+    <message>
+        <source>选中一台阅读器，点“读卡测试”后{seconds}秒内放上卡片。</source>
+        <translation>Select a reader, click “Test read”, then place a card within {seconds} seconds.</translation>
+    </message>
+    <message>
+        <source>读到的内容显示在这里</source>
+        <translation>What is read is shown here</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>请先选中要删除的阅读器</source>
+        <translation>Select the reader to remove first</translation>
+    </message>
+    <message>
+        <source>正在检测串口……</source>
+        <translation>Checking serial ports…</translation>
+    </message>
+    <message>
+        <source>正在查找社保卡读卡器……</source>
+        <translation>Looking for social security card readers…</translation>
+    </message>
+    <message>
+        <source>请先在检测结果中选中一台阅读器</source>
+        <translation>Select a reader in the detection results first</translation>
+    </message>
+    <message>
+        <source>请先选中要测试的阅读器</source>
+        <translation>Select the reader to test first</translation>
+    </message>
+    <message>
+        <source>正在读卡：请在{seconds}秒内把卡片放在「{reader}」上……</source>
+        <translation>Reading: place the card on “{reader}” within {seconds} seconds…</translation>
+    </message>
+    <message>
+        <source>未保存：</source>
+        <translation>Not saved:</translation>
+    </message>
+    <message>
+        <source>未保存：{reason}</source>
+        <translation>Not saved: {reason}</translation>
+    </message>
+    <message>
+        <source>已保存，读卡器按新设置重新连接</source>
+        <translation>Saved; the card readers reconnect with the new settings</translation>
+    </message>
+    <message>
+        <source>身份证阅读器（串口）</source>
+        <translation>ID card reader (serial)</translation>
+    </message>
+    <message>
+        <source>身份证阅读器（sdtapi 厂商库）</source>
+        <translation>ID card reader (sdtapi vendor library)</translation>
+    </message>
+    <message>
+        <source>身份证阅读器（termb 厂商库）</source>
+        <translation>ID card reader (termb vendor library)</translation>
+    </message>
+    <message>
+        <source>社保卡读卡器（PC/SC）</source>
+        <translation>Social security card reader (PC/SC)</translation>
+    </message>
+    <message>
+        <source>已存在</source>
+        <translation>exists</translation>
+    </message>
+    <message>
+        <source>尚未创建，保存时新建</source>
+        <translation>not created yet; made when saved</translation>
+    </message>
+    <message>
+        <source>配置文件：{path}（{state}）</source>
+        <translation>Configuration file: {path} ({state})</translation>
+    </message>
+    <message>
+        <source>演示模式：未配置阅读器时使用模拟读卡器，可在“演示”菜单中放置演示卡片。</source>
+        <translation>Demo mode: with no reader configured, simulated readers are used; place demo cards from the “Demo” menu.</translation>
+    </message>
+    <message>
+        <source>该阅读器已在列表中（第{row}行）</source>
+        <translation>This reader is already in the list (row {row})</translation>
+    </message>
+    <message>
+        <source>已添加，保存后生效</source>
+        <translation>Added; takes effect once saved</translation>
+    </message>
+    <message>
+        <source>没有可检测的串口</source>
+        <translation>No serial port to check</translation>
+    </message>
+    <message>
+        <source>找到 {count} 台身份证阅读器</source>
+        <translation>Found {count} ID card reader(s)</translation>
+    </message>
+    <message>
+        <source>未找到串口身份证阅读器：请检查连接，或使用厂商库驱动</source>
+        <translation>No serial ID card reader found: check the connection, or use a vendor library driver</translation>
+    </message>
+    <message>
+        <source>社保卡读卡器：{name}</source>
+        <translation>Social security card reader: {name}</translation>
+    </message>
+    <message>
+        <source>智能卡服务中没有读卡器</source>
+        <translation>The smart card service has no readers</translation>
+    </message>
+    <message>
+        <source>找到 {count} 台社保卡读卡器</source>
+        <translation>Found {count} social security card reader(s)</translation>
+    </message>
+    <message>
+        <source>检测失败：{reason}</source>
+        <translation>Detection failed: {reason}</translation>
+    </message>
+    <message>
+        <source>读卡成功：</source>
+        <translation>Read:</translation>
+    </message>
+    <message>
+        <source>读卡不完整：{reason}</source>
+        <translation>Incomplete read: {reason}</translation>
+    </message>
+    <message>
+        <source>读卡失败：{reason}</source>
+        <translation>Read failed: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>SyncController</name>
+    <message>
+        <source>离线（尚未连接中心数据库）</source>
+        <translation>offline (not yet connected to the central database)</translation>
+    </message>
+    <message>
+        <source>同步出错：{error}</source>
+        <translation>Sync error: {error}</translation>
+    </message>
+    <message>
+        <source>尚未同步</source>
+        <translation>never synced</translation>
+    </message>
+    <message>
+        <source>最近同步 {time}</source>
+        <translation>last sync {time}</translation>
+    </message>
+    <message>
+        <source>在线，{when}</source>
+        <translation>online, {when}</translation>
+    </message>
+    <message>
+        <source>离线，{when}；{error}</source>
+        <translation>offline, {when}; {error}</translation>
+    </message>
+</context>
+<context>
+    <name>TodoModel</name>
+    <message>
+        <source>办结期限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>剩余</source>
+        <translation>Remaining</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>证件号码</source>
+        <translation>Document number</translation>
+    </message>
+    <message>
+        <source>登记编号</source>
+        <translation>Registration number</translation>
+    </message>
+    <message>
+        <source>渠道</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <source>受理日期</source>
+        <translation>Accepted on</translation>
+    </message>
+    <message>
+        <source>下一步</source>
+        <translation>Next step</translation>
+    </message>
+    <message>
+        <source>受委托机构：{agency}</source>
+        <translation>Delegated agency: {agency}</translation>
+    </message>
+    <message>
+        <source>不详</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <source>{due}（暂定）</source>
+        <translation>{due} (provisional)</translation>
+    </message>
+    <message>
+        <source>逾期 {days} 天</source>
+        <translation>{days} day(s) overdue</translation>
+    </message>
+    <message>
+        <source>今天到期</source>
+        <translation>Due today</translation>
+    </message>
+    <message>
+        <source>{days} 个工作日</source>
+        <translation>{days} working day(s)</translation>
+    </message>
+</context>
+<context>
+    <name>TodoPage</name>
+    <message>
+        <source>待办 — 待核实、待登记的失业登记申请</source>
+        <translation>To do — applications awaiting verification or registration</translation>
+    </message>
+    <message>
+        <source>刷新（F5）</source>
+        <translation>Refresh (F5)</translation>
+    </message>
+    <message>
+        <source>按办结期限排序，逾期为红色；Enter 打开核实</source>
+        <translation>Sorted by deadline, overdue in red; Enter opens verification</translation>
+    </message>
+    <message>
+        <source>正在打开本地数据库……</source>
+        <translation>Opening the local database…</translation>
+    </message>
+    <message>
+        <source>共 {count} 件，其中逾期 {overdue} 件</source>
+        <translation>{count} pending, {overdue} overdue</translation>
+    </message>
+    <message>
+        <source>没有待办的登记申请</source>
+        <translation>No pending applications</translation>
+    </message>
+    <message>
+        <source>待办读取失败：{reason}</source>
+        <translation>Could not read the to-do list: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>VerifyDialog</name>
+    <message>
+        <source>核实与登记</source>
+        <translation>Verification and registration</translation>
+    </message>
+    <message>
+        <source>数据来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>依据</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>数据比对核实通过</source>
+        <translation>Verified by data comparison</translation>
+    </message>
+    <message>
+        <source>数据比对（通知第三条）</source>
+        <translation>Data comparison (notice §3)</translation>
+    </message>
+    <message>
+        <source>上门核实</source>
+        <translation>Home visit</translation>
+    </message>
+    <message>
+        <source>转上门核实</source>
+        <translation>Send for a home visit</translation>
+    </message>
+    <message>
+        <source>保存核实结果</source>
+        <translation>Save the visit&apos;s result</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Assignee</translation>
+    </message>
+    <message>
+        <source>完成日期</source>
+        <translation>Due by</translation>
+    </message>
+    <message>
+        <source>核实事项</source>
+        <translation>What to check</translation>
+    </message>
+    <message>
+        <source>走访日期</source>
+        <translation>Visited on</translation>
+    </message>
+    <message>
+        <source>核实结论</source>
+        <translation>Conclusion</translation>
+    </message>
+    <message>
+        <source>走访情况</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <source>审核决定</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <source>登记</source>
+        <translation>Register</translation>
+    </message>
+    <message>
+        <source>不予登记的理由（告知申请人）</source>
+        <translation>Reason for refusal (told to the applicant)</translation>
+    </message>
+    <message>
+        <source>打印不予登记告知书</source>
+        <translation>Print the notice of refusal</translation>
+    </message>
+    <message>
+        <source>不予登记</source>
+        <translation>Refuse</translation>
+    </message>
+    <message>
+        <source>理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>完成日期「{text}」不是有效日期</source>
+        <translation>Due date &quot;{text}&quot; is not a valid date</translation>
+    </message>
+    <message>
+        <source>走访日期「{text}」不是有效日期</source>
+        <translation>Visit date &quot;{text}&quot; is not a valid date</translation>
+    </message>
+    <message>
+        <source>请选择核实结论</source>
+        <translation>Choose the conclusion</translation>
+    </message>
+    <message>
+        <source>已作不予登记决定</source>
+        <translation>Refusal recorded</translation>
+    </message>
+    <message>
+        <source>已作不予登记决定，告知书已在 {printer} 打印</source>
+        <translation>Refusal recorded; notice printed on {printer}</translation>
+    </message>
+    <message>
+        <source>已作不予登记决定，但告知书未能打印：{reason}</source>
+        <translation>Refusal recorded, but the notice was not printed: {reason}</translation>
+    </message>
+    <message>
+        <source>不详</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <source>已逾期 {due}</source>
+        <translation>overdue since {due}</translation>
+    </message>
+    <message>
+        <source>{id_number}&#x3000;登记编号 {number}</source>
+        <translation>{id_number}   registration number {number}</translation>
+    </message>
+    <message>
+        <source>状态：{status}&#x3000;渠道：{channel}&#x3000;受理日期：{applied}&#x3000;</source>
+        <translation>Status: {status}   channel: {channel}   accepted on: {applied}   </translation>
+    </message>
+    <message>
+        <source>办结期限：{due}</source>
+        <translation>Deadline: {due}</translation>
+    </message>
+    <message>
+        <source>已交 {assignee} 上门核实，{due} 前完成；核实事项：{reason}；地址：{address}</source>
+        <translation>Home visit by {assignee}, due {due}; to check: {reason}; address: {address}</translation>
+    </message>
+    <message>
+        <source>（未填写）</source>
+        <translation>(not given)</translation>
+    </message>
+    <message>
+        <source>数据比对无法确认时，交工作人员上门核实。</source>
+        <translation>When data comparison cannot settle it, send a staff member for a home visit.</translation>
+    </message>
+    <message>
+        <source>无需上门核实。</source>
+        <translation>No home visit needed.</translation>
     </message>
 </context>
 </TS>

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -27,6 +29,7 @@ from widgets.masked_label import MaskedIdLabel
 if TYPE_CHECKING:
     from desktop.store.db import Store
     from desktop.store.queries import HistoryEntry, PersonHit
+    from devices.card import CardData
 
 SEARCH_LIMIT = 50
 # Long enough to skip the keystrokes of a fast typist, short enough to feel immediate.
@@ -45,11 +48,16 @@ def search_people(
     its answer would be dropped anyway, and the database thread is free sooner.
     """
     from desktop.store.queries import search_persons
+    from desktop.ui.clerk_session import current_record_scope
 
     if latest_generation is not None and latest_generation() != generation:
         return generation, []
+    # issue 8: a disability agency's staff find only the people delegated to their agency.
+    scope = current_record_scope()
     with store.session(write=False) as session:
-        return generation, search_persons(session, text, limit=SEARCH_LIMIT)
+        if scope.agency_id is None:
+            return generation, search_persons(session, text, limit=SEARCH_LIMIT)
+        return generation, search_persons(session, text, limit=SEARCH_LIMIT, scope=scope)
 
 
 def load_history(store: Store, person_id: str, generation: int) -> tuple[int, list[HistoryEntry]]:
@@ -80,6 +88,10 @@ class SearchPage(QWidget):
 
     sig_history_shown = Signal(str)
     """A person's history is on screen; the argument is the person id."""
+
+    sig_document_requested = Signal(str, str)
+    """打印/预览 of a document for the selected person: the document's `dengji print` name and
+    the person id (their latest registration is the one printed)."""
 
     def __init__(self, store: Store | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -182,6 +194,17 @@ class SearchPage(QWidget):
         header.addSpacing(8)
         header.addWidget(self._person_id_label)
         header.addStretch(1)
+        self._selected_hit: PersonHit | None = None
+        self._print_menu = QMenu(self._history_panel)
+        self._print_menu.setObjectName("printMenu")
+        self._print_menu.aboutToShow.connect(self._fill_print_menu)
+        self._print_button = QPushButton(self._history_panel)
+        self._print_button.setObjectName("printButton")
+        self._print_button.setText(self.tr("打印/预览"))
+        self._print_button.setToolTip(self.tr("预览并打印所选人员的文书和清单"))
+        self._print_button.setMenu(self._print_menu)
+        self._print_button.setEnabled(False)
+        header.addWidget(self._print_button)
 
         self._history_model = HistoryModel(self)
         self._history_view = QTableView(self._history_panel)
@@ -239,6 +262,85 @@ class SearchPage(QWidget):
     def history_view(self) -> QTableView:
         """The table of the selected person's history."""
         return self._history_view
+
+    def open_person(self, id_number: str) -> None:
+        """Search this ID number at once and open the person's history (a scanned letter)."""
+        self._search_field.setText(id_number)
+        self._debounce.stop()
+        self._select_first_when_shown = True
+        self._start_search(self._search_field.text().strip())
+
+    def print_button(self) -> QPushButton:
+        """打印/预览, enabled while a person is selected."""
+        return self._print_button
+
+    def printable_documents(self) -> list[str]:
+        """What 打印/预览 offers for the selected person: the documents that fit their latest
+        registration, then the three lists (`dengji print` names; [] with nobody selected)."""
+        from desktop.services.documents import printable_documents
+
+        hit = self._selected_hit
+        return [] if hit is None else list(printable_documents(hit.registration_status))
+
+    def request_document(self, document_name: str) -> None:
+        """As if picked in 打印/预览: ask for this document for the selected person."""
+        if self._selected_hit is not None:
+            self.sig_document_requested.emit(document_name, self._selected_hit.person_id)
+
+    @Slot()
+    def _fill_print_menu(self) -> None:
+        from desktop.services.documents import LIST_DOCUMENTS
+        from desktop.ui.document_dialog import document_titles
+
+        self._print_menu.clear()
+        titles = document_titles()
+        for name in self.printable_documents():
+            if name == LIST_DOCUMENTS[0] and not self._print_menu.isEmpty():
+                self._print_menu.addSeparator()
+            action = self._print_menu.addAction(titles.get(name, name))
+            action.setObjectName(f"print_{name}")
+            action.triggered.connect(lambda _checked=False, name=name: self.request_document(name))
+
+    def show_card(self, card: CardData) -> None:
+        """A card was read: search its holder by the card's number, with a banner
+        "读卡：<name>（<document kind>）" above; when no one is registered under the number,
+        say so and point to 受理登记. The banner goes once the clerk searches something else."""
+        banner = self.findChild(QLabel, "cardBanner")
+        if banner is None:
+            banner = QLabel(self)
+            banner.setObjectName("cardBanner")
+            banner.setStyleSheet(
+                "QLabel { background: #e3f2fd; color: #0d47a1; border: 1px solid #90caf9;"
+                " border-radius: 3px; padding: 4px 8px; font-weight: bold; }"
+            )
+            banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(0, banner)
+        # The number goes in first: the banner of an earlier card hides on this change.
+        self._search_field.setText(card.id_number)
+        number = self._search_field.text().strip()
+        banner.setText(
+            self.tr("读卡：{name}（{kind}）").format(name=card.name, kind=card.kind.value)
+        )
+        banner.show()
+
+        def on_search_finished(count: int) -> None:
+            self.sig_search_finished.disconnect(on_search_finished)
+            if count == 0 and self._searched_text == number:
+                self._show_results_message(self.tr("未找到该人员的登记记录，可在受理登记页受理"))
+
+        def on_text_changed(text: str) -> None:
+            if text.strip() != number:
+                self._search_field.textChanged.disconnect(on_text_changed)
+                banner.hide()
+
+        self.sig_search_finished.connect(on_search_finished)
+        self._search_field.textChanged.connect(on_text_changed)
+        # Search at once (no typing to wait for) and open the history of a single hit.
+        self._debounce.stop()
+        self._select_first_when_shown = True
+        self._start_search(number)
 
     # -- searching ------------------------------------------------------------------------
 
@@ -343,6 +445,8 @@ class SearchPage(QWidget):
             return
         self._person_name_label.setText(hit.name)
         self._person_id_label.set_id_number(hit.id_number)
+        self._selected_hit = hit
+        self._print_button.setEnabled(True)
         self._history_generation += 1
         self._show_history_message(self.tr("正在读取登记记录……"))
         if self._store is None:
@@ -373,6 +477,8 @@ class SearchPage(QWidget):
         self._history_model.set_entries([])
         self._person_name_label.clear()
         self._person_id_label.set_id_number("")
+        self._selected_hit = None
+        self._print_button.setEnabled(False)
         self._show_history_message(self.tr("选择一名人员后，这里显示其登记记录"))
 
     def _show_history_message(self, message: str) -> None:

@@ -232,7 +232,7 @@ def test_history_is_newest_first_with_labels(
     assert history[3].summary == "日期：2025-10-08，方式：电话，未联系上"
     assert history[5].summary == "核实日期：2025-10-02，方式：数据比对"
     assert {entry.registration_number for entry in history[7:10]} == {"R-3", "R-OLD", "R-NEW"}
-    assert history[-1].summary == "张三，62010219800101001X"
+    assert history[-1].summary == "张三，6201**********001X"
 
 
 def test_history_of_unknown_kind_and_odd_payload(store: Store, people: dict[str, str]) -> None:

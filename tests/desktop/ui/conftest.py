@@ -10,6 +10,7 @@ import pytest
 from desktop.config import Config
 from desktop.store.db import Store, open_store
 from desktop.ui.background import wait_for_background_work
+from tests.desktop.ui.clerks import SignedInClerk, signed_in
 from tests.desktop.ui.demo_people import record_demo_people
 
 # The offscreen platform plugin (QT_QPA_PLATFORM=offscreen) reports this whenever a top-level
@@ -44,6 +45,14 @@ def demo_store(tmp_path: Path) -> Iterator[Store]:
     record_demo_people(store)
     yield store
     _close_after_background_work(store)
+
+
+@pytest.fixture
+def signed_in_clerk(qapp) -> Iterator[SignedInClerk]:
+    """A clerk with the 窗口经办, 审核 and 管理员 roles signed in (issue 8: the use cases
+    refuse anyone without a role)."""
+    with signed_in() as clerk:
+        yield clerk
 
 
 @pytest.fixture

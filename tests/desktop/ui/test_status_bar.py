@@ -23,6 +23,8 @@ WAIT_MS = 5000
 class OneCardReader(CardReader):
     """Connected at once; shows one card when `place_card` is called, until `remove_card`."""
 
+    family = "身份证阅读器"
+
     def __init__(self, name: str) -> None:
         super().__init__(name)
         self._card_placed = threading.Event()
@@ -113,16 +115,22 @@ def test_readers_found_card_read_and_removed(
     # The monitor's signals come from its own thread: wait on what the status bar (on the GUI
     # thread) shows, not on the signals themselves (qtbot would handle them on that thread).
     status_bar.attach_reader_monitor(monitor)
-    assert reader_text(status_bar) == "读卡器：正在查找……"
+    assert reader_text(status_bar) == "读卡器：正在连接……"
     monitor.start()
-    qtbot.waitUntil(lambda: reader_text(status_bar) == "读卡器：1/2 台就绪", timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: reader_text(status_bar) == "身份证阅读器：1/2 台已连接", timeout=WAIT_MS
+    )
     tooltip = status_bar.findChild(QLabel, "readerStatus").toolTip()
     assert "备用阅读器：身份证阅读器未连接" in tooltip
-    assert "前台阅读器：就绪" in tooltip
+    assert "前台阅读器：已连接" in tooltip
     readers[0].place_card()
-    qtbot.waitUntil(lambda: reader_text(status_bar) == "读卡器：已读卡", timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: reader_text(status_bar) == "已读卡：马建国（居民身份证）", timeout=WAIT_MS
+    )
     readers[0].remove_card()
-    qtbot.waitUntil(lambda: reader_text(status_bar) == "读卡器：1/2 台就绪", timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: reader_text(status_bar) == "身份证阅读器：1/2 台已连接", timeout=WAIT_MS
+    )
 
 
 def test_an_absent_reader_is_shown_as_not_connected(status_bar: DengjiStatusBar, qtbot) -> None:
@@ -130,7 +138,7 @@ def test_an_absent_reader_is_shown_as_not_connected(status_bar: DengjiStatusBar,
     status_bar.attach_reader_monitor(monitor)
     try:
         monitor.start()
-        qtbot.waitUntil(lambda: reader_text(status_bar) == "读卡器：未连接", timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: reader_text(status_bar) == "身份证阅读器未连接", timeout=WAIT_MS)
     finally:
         assert monitor.stop()
     tooltip = status_bar.findChild(QLabel, "readerStatus").toolTip()
@@ -143,10 +151,10 @@ def test_a_failed_read_is_shown_in_chinese(status_bar: DengjiStatusBar, qtbot) -
     status_bar.attach_reader_monitor(monitor)
     try:
         monitor.start()
-        qtbot.waitUntil(lambda: reader_text(status_bar) == "读卡器：1 台就绪", timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: reader_text(status_bar) == "身份证阅读器：已连接", timeout=WAIT_MS)
         reader.place_card()
         qtbot.waitUntil(
-            lambda: reader_text(status_bar) == "读卡器：读卡失败，请重新放置卡片", timeout=WAIT_MS
+            lambda: reader_text(status_bar) == "读卡失败，请重新放置卡片", timeout=WAIT_MS
         )
     finally:
         assert monitor.stop()
@@ -155,7 +163,7 @@ def test_a_failed_read_is_shown_in_chinese(status_bar: DengjiStatusBar, qtbot) -
 def test_configured_readers_that_cannot_work_here_are_explained(
     status_bar: DengjiStatusBar,
 ) -> None:
-    config = Config(readers=(ReaderSetting(kind="no-such-driver", target=""),))
+    config = Config(readers=(ReaderSetting(driver="no-such-driver"),))
     assert start_reader_monitor(config, status_bar) is None
     assert reader_text(status_bar) == "读卡器：不可用"
 
@@ -163,15 +171,15 @@ def test_configured_readers_that_cannot_work_here_are_explained(
 def test_reader_settings_map_to_registry_drivers() -> None:
     configs = reader_configs_from_settings(
         [
-            ReaderSetting("mps-serial", "/dev/ttyUSB0"),
-            ReaderSetting("sdk", "libsdtapi.so"),
+            ReaderSetting("mps", "/dev/ttyUSB0", name=" 前台 "),
+            ReaderSetting("sdtapi", "1001", library="libsdtapi.so"),
             ReaderSetting("pcsc", ""),
         ]
     )
-    assert [(c.driver, c.port, c.library) for c in configs] == [
-        ("mps", "/dev/ttyUSB0", ""),
-        ("sdtapi", "", "libsdtapi.so"),
-        ("pcsc", "", ""),
+    assert [(c.driver, c.port, c.library, c.name) for c in configs] == [
+        ("mps", "/dev/ttyUSB0", "", "前台"),
+        ("sdtapi", "1001", "libsdtapi.so", ""),
+        ("pcsc", "", "", ""),
     ]
 
 
@@ -186,3 +194,74 @@ def test_clerk_section(status_bar: DengjiStatusBar) -> None:
     status_bar.set_clerk("王丽娟")
     assert status_bar.section_texts()["clerk"] == "经办人：王丽娟"
     assert status_bar.section_texts()["demo"] == ""
+
+
+class ThirdGenerationCardReader(OneCardReader):
+    """A 社保卡 reader holding a 3.0 card without a PSAM: only EF05 can be read."""
+
+    family = "社保卡读卡器"
+
+    def read_card(self) -> CardData | None:
+        from devices.pcsc.errors import PartialCardError
+        from devices.pcsc.ssse import IssuerData
+
+        if not self.card_present() or self._read:
+            return None
+        self._read = True
+        issuer = IssuerData(
+            card_identifier=bytes.fromhex("620100D15600000500000013A1B2C3D4"),
+            card_type="3",
+            spec_version="3.00",
+            init_org_number="915600000262010062010001",
+            issue_date=None,
+            expiry_date=None,
+            card_number="E62000032",
+        )
+        raise PartialCardError(issuer, self.name, "第三代社保卡需读身份证以获取其余信息")
+
+
+def test_a_third_generation_card_asks_for_the_id_card(status_bar: DengjiStatusBar, qtbot) -> None:
+    ssc, id_reader = ThirdGenerationCardReader("社保卡"), OneCardReader("身份证")
+    monitor = ReaderMonitor([ssc, id_reader], poll_interval_s=0.02)
+    status_bar.attach_reader_monitor(monitor)
+    try:
+        monitor.start()
+        qtbot.waitUntil(
+            lambda: reader_text(status_bar) == "社保卡读卡器：已连接　身份证阅读器：已连接",
+            timeout=WAIT_MS,
+        )
+        ssc.place_card()
+        qtbot.waitUntil(
+            lambda: reader_text(status_bar) == "已读社保卡 E62000032，请放置身份证读取其余信息",
+            timeout=WAIT_MS,
+        )
+        ssc.remove_card()
+        id_reader.place_card()
+        qtbot.waitUntil(
+            lambda: reader_text(status_bar) == "已读卡：马建国（居民身份证）", timeout=WAIT_MS
+        )
+    finally:
+        assert monitor.stop()
+
+
+def test_notices_are_shown_once(status_bar: DengjiStatusBar) -> None:
+    assert status_bar.show_notice_once("photo-decoder", "未安装授权的照片解码库，照片不显示")
+    assert status_bar.currentMessage() == "未安装授权的照片解码库，照片不显示"
+    status_bar.clearMessage()
+    assert not status_bar.show_notice_once("photo-decoder", "未安装授权的照片解码库，照片不显示")
+    assert status_bar.currentMessage() == ""
+
+
+def test_a_replaced_monitor_no_longer_drives_the_section(
+    status_bar: DengjiStatusBar, qtbot
+) -> None:
+    first = ReaderMonitor([OneCardReader("旧阅读器")], poll_interval_s=0.02)
+    status_bar.attach_reader_monitor(first)
+    status_bar.detach_reader_monitor()
+    status_bar.show_reader_not_configured()
+    try:
+        first.start()
+        qtbot.wait(200)
+        assert reader_text(status_bar) == "读卡器：未配置"
+    finally:
+        assert first.stop()
