@@ -553,6 +553,7 @@ def run_comparison(
     session: Session, ctx: reg.CounterContext, registration_id: str, on: date
 ) -> VerificationReport:
     """数据比对, recorded in the journal ("verification.compared") whatever it found."""
+    _authorize_verification(session, ctx, registration_id, on)
     report = compare_registration(session, registration_id, on)
     record(
         session,
@@ -751,6 +752,17 @@ def open_visit(session: Session, registration_id: str) -> HomeVisitInfo | None:
     return _task_info(task) if task is not None else None
 
 
+def _authorize_verification(
+    session: Session, ctx: reg.CounterContext, registration_id: str, on: date
+) -> None:
+    """Comparing data and sending someone on a home visit are steps of 核实 (issue 8: the
+    reviewer's permission, checked in the use case)."""
+    from desktop.domain.roles import Permission
+    from desktop.services.accounts import authorize
+
+    authorize(ctx.actor, Permission.VERIFY, on=on, for_existing_record=True)
+
+
 def assign_home_visit(
     session: Session,
     ctx: reg.CounterContext,
@@ -762,6 +774,7 @@ def assign_home_visit(
     on: date,
 ) -> HomeVisitInfo:
     """上门核实: a task for `assignee` to visit the applicant by `due_on`."""
+    _authorize_verification(session, ctx, registration_id, on)
     registration, person = _registration_and_person(session, registration_id)
     if registration.status != "applied":
         label = STATUS_LABELS.get(registration.status, registration.status)

@@ -1256,6 +1256,10 @@ Write it down and give it to the administrator in person; it must be changed at 
         <translation>Reading: place the card on “{reader}” within {seconds} seconds…</translation>
     </message>
     <message>
+        <source>未保存：只有管理员可以修改读卡器设置</source>
+        <translation>Not saved: only an administrator may change the reader settings</translation>
+    </message>
+    <message>
         <source>未保存：</source>
         <translation>Not saved:</translation>
     </message>

@@ -390,7 +390,17 @@ class SettingsPage(QWidget):
 
     @Slot()
     def save(self) -> bool:
-        """Validate and write the settings; True when written (then `sig_settings_saved`)."""
+        """Validate and write the settings; True when written (then `sig_settings_saved`).
+
+        Only a 管理员 may change them (issue 8); the counter is covered by the sign-in screen
+        until someone signs in, so a page with nobody signed in exists only in tests."""
+        from desktop.domain.roles import Permission, has_permission
+        from desktop.ui.clerk_session import clerk_session
+
+        clerk = clerk_session().clerk
+        if clerk is not None and not has_permission(clerk.roles, Permission.MANAGE_SETTINGS):
+            self._say(self.tr("未保存：只有管理员可以修改读卡器设置"), error=True)
+            return False
         readers = self.reader_settings()
         problems = reader_setting_problems(readers, self.poll_interval_ms())
         if problems:

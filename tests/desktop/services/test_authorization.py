@@ -313,3 +313,30 @@ def test_authorize_is_the_one_check_for_new_use_cases() -> None:
             delegated_agency="someone-else",
             for_existing_record=True,
         )
+
+
+@pytest.mark.parametrize("who", [CLERK, STATISTICIAN, NO_ROLE], ids=lambda a: a.clerk_id)
+def test_only_a_reviewer_compares_data_or_sends_a_home_visit(store: Store, who: Actor) -> None:
+    from desktop.services import verification
+
+    applied = applied_by(store, CLERK, application(31))
+    before = event_count(store)
+    today = dt.date.today()
+    with store.session() as session, pytest.raises(PermissionDeniedError):
+        verification.run_comparison(session, context(store, who), applied.registration_id, today)
+    with store.session() as session, pytest.raises(PermissionDeniedError):
+        verification.assign_home_visit(
+            session,
+            context(store, who),
+            applied.registration_id,
+            assignee="李明",
+            due_on=today + dt.timedelta(days=3),
+            reason="无法比对",
+            on=today,
+        )
+    assert event_count(store) == before
+    with store.session() as session:
+        verification.run_comparison(
+            session, context(store, REVIEWER), applied.registration_id, today
+        )
+    assert event_count(store) == before + 1

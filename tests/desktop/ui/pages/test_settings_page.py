@@ -351,3 +351,25 @@ def test_settings_screenshot(qtbot, counter_look: None, demo_store, tmp_path: Pa
         shutil.rmtree(folder, ignore_errors=True)
     assert (image.width(), image.height()) == SIZE
     save(image, "settings.png", tmp_path)
+
+
+def test_only_an_administrator_may_save(qtbot, config_file: Path) -> None:
+    from desktop.domain.roles import Role
+    from desktop.services.accounts import SignedInClerk
+    from tests.desktop.ui.clerks import signed_in
+
+    before = config_file.read_text(encoding="utf-8")
+    page = make_page(qtbot, load_config(config_file))
+    page.set_poll_interval_ms(450)
+    counter_clerk = SignedInClerk(
+        account_id="00000000-0000-4000-8000-000000000002",
+        username="clerk02",
+        display_name="李明",
+        roles=frozenset({Role.CLERK}),
+    )
+    with signed_in(counter_clerk):
+        assert not page.save()
+    assert config_file.read_text(encoding="utf-8") == before
+    with signed_in():  # 王丽娟 holds the 管理员 role
+        assert page.save()
+    assert "450" in config_file.read_text(encoding="utf-8")
