@@ -263,7 +263,7 @@ def bench_pull(store: Store, url: str, password: str) -> tuple[float, int]:
     connection = _counter_connection(url, password)
     try:
         started = time.perf_counter()
-        result = pull(store, connection, page_size=5000)
+        result = pull(store, connection)
         return time.perf_counter() - started, result.inserted
     finally:
         connection.close()

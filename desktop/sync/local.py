@@ -11,6 +11,8 @@ entity), pulled events marked as known centrally, the clock past every HLC seen.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import struct
 import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -22,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from desktop.store.errors import MalformedEventError
 from desktop.store.hlc import HybridLogicalClock
+from desktop.store.integrity import GENESIS
 from desktop.store.projector import PROJECTIONS, State, entity_events, fold
 from desktop.sync.wire import FoldEvent, WireEvent, checked_fold_event
 
@@ -150,6 +153,69 @@ def _sort_key(event: FoldEvent) -> tuple[str, str]:
     return (event.hlc, event.id)  # the projector's fold order
 
 
+# integrity._as_bytes: every value length-prefixed (4 bytes, big-endian) before hashing.
+_LENGTH = struct.Struct(">I").pack
+
+
+def _chained_rows(raw: Any, events: Sequence[WireEvent]) -> list[tuple[Any, ...]]:
+    """The journal rows of `events` with their seq and chain_hash computed here, in bulk.
+
+    The same values the journal_chain trigger (desktop.store.integrity) would write: seq as
+    AUTOINCREMENT hands it out (past the highest ever used), and SHA-256 over the previous
+    row's hash and the CHAIN_COLUMNS as SQLite stores them (all text here: payload is a JSON
+    object and wall_time has dashes, so the NUMERIC affinity of their columns keeps them
+    text). The trigger skips rows inserted with a chain_hash; the store session holds the
+    write lock (BEGIN IMMEDIATE), so no other writer can take these seq numbers meanwhile.
+    """
+    last_seq, last_hash = raw.execute(
+        "SELECT max(coalesce((SELECT max(seq) FROM journal), 0),"
+        " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'journal'), 0)),"
+        " (SELECT chain_hash FROM journal ORDER BY seq DESC LIMIT 1)"
+    ).fetchone()
+    previous: bytes = GENESIS if last_hash is None else bytes(last_hash)
+    seq = int(last_seq)
+    sha256 = hashlib.sha256
+    length = _LENGTH
+    rows: list[tuple[Any, ...]] = []
+    for event in events:
+        seq += 1
+        wall_time = _stored_time(event.wall_time)
+        parts = [previous]
+        for text in (
+            str(seq),
+            event.id,
+            event.entity_type,
+            event.entity_id,
+            event.kind,
+            event.payload,
+            event.clerk_id,
+            event.counter_id,
+            wall_time,
+            event.hlc,
+        ):
+            data = text.encode("utf-8", "surrogatepass")
+            parts.append(length(len(data)))
+            parts.append(data)
+        previous = sha256(b"".join(parts)).digest()
+        rows.append(
+            (
+                seq,
+                event.id,
+                event.entity_type,
+                event.entity_id,
+                event.kind,
+                event.payload,
+                event.clerk_id,
+                event.counter_id,
+                wall_time,
+                event.hlc,
+                event.central_seq,
+                previous,
+            )
+        )
+    return rows
+
+
 def ingest_pulled(
     session: Session, events: Sequence[WireEvent], clock: HybridLogicalClock
 ) -> IngestResult:
@@ -188,23 +254,10 @@ def ingest_pulled(
     }
     had_history = _entities_with_events(raw, keys)
     raw.executemany(
-        "INSERT INTO journal (id, entity_type, entity_id, kind, payload, clerk_id, counter_id,"
-        " wall_time, hlc, central_seq, pushed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
-        (
-            (
-                event.id,
-                event.entity_type,
-                event.entity_id,
-                event.kind,
-                event.payload,
-                event.clerk_id,
-                event.counter_id,
-                _stored_time(event.wall_time),
-                event.hlc,
-                event.central_seq,
-            )
-            for event, _ in fresh.values()
-        ),
+        "INSERT INTO journal (seq, id, entity_type, entity_id, kind, payload, clerk_id,"
+        " counter_id, wall_time, hlc, central_seq, pushed, chain_hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+        _chained_rows(raw, [event for event, _ in fresh.values()]),
     )
     clock.observe(max(event.hlc for event, _ in fresh.values()))
     refolded = _project(session, raw, fresh.values(), had_history)

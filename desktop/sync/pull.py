@@ -29,7 +29,9 @@ from desktop.sync.local import IngestResult, ingest_pulled
 from desktop.sync.reference import apply_downloads, fetch_changed
 from desktop.sync.wire import WireEvent
 
-PULL_PAGE_SIZE = 5000
+# One local transaction (and one fsync) per page: a first pull brings a county's whole
+# history, and a bigger page is fewer commits and fewer lookups per event.
+PULL_PAGE_SIZE = 20_000
 SYNC_TARGET = "central"
 MAX_QUARANTINE_KEPT = 200
 CENTRAL_SCHEMA = "dengji_central"
