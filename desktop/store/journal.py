@@ -73,6 +73,7 @@ KIND_ENTITY_TYPES: dict[str, str] = {
     "commitment.signed": "registration",
     "contact.recorded": "registration",
     "service.recorded": "registration",
+    "service.refused": "registration",
     "followup.visited": "registration",
     "aidplan.set": "registration",
     "deregistration.done": "registration",

@@ -193,6 +193,7 @@ KIND_LABELS: dict[str, str] = {
     "commitment.signed": "签署承诺书",
     "contact.recorded": "联系",
     "service.recorded": "服务",
+    "service.refused": "拒绝服务",
     "followup.visited": "回访",
     "aidplan.set": "援助计划",
     "document.printed": "打印文书",

@@ -1,0 +1,134 @@
+"""Benchmark of 服务跟踪 (issue 6): the monthly due/overdue list and the deregistration sweep
+over 50,000 active registrations.
+
+Targets: monthly due list < 200 ms; deregistration sweep < 2 s.
+
+The database is made once with desktop.services.demo.fill_demo_data (about half the demo
+people end up registered, so ~100,000 persons; about two minutes), then a fifth of the
+registered people get a reached contact this or last month and 300 get three refusals, all
+through the follow-up use cases. It is kept in /tmp and reused by later runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from desktop.config import Config
+from desktop.domain.roles import Role
+from desktop.domain.workdays import WorkdayCalendar
+from desktop.services import followup as fu
+from desktop.services import registration as reg
+from desktop.services.demo import fill_demo_data
+from desktop.store.db import Store, open_store
+from desktop.store.journal import Actor
+from desktop.store.models import Registration
+
+ACTIVE = 50_000
+CACHE = Path(tempfile.gettempdir()) / f"dengji-bench-followup-{ACTIVE}.sqlite3"
+ROUNDS = 10
+TODAY = dt.date.today()
+REGION = Config().region_code
+
+
+def _active(store: Store) -> int:
+    with store.session(write=False) as session:
+        query = select(func.count()).where(Registration.status == "registered")
+        return int(session.scalar(query) or 0)
+
+
+def _add_followups(store: Store) -> None:
+    actor = Actor("bench-clerk", Config().counter_id, roles=frozenset({Role.CLERK}))
+    ctx = reg.CounterContext(actor, store.clock, REGION, 1, WorkdayCalendar())
+    with store.session(write=False) as session:
+        rows = session.execute(
+            select(Registration.id, Registration.registered_on).where(
+                Registration.status == "registered"
+            )
+        ).all()
+    this_month = TODAY.replace(day=1)
+    with store.session() as session:
+        for index, (rid, registered_on) in enumerate(rows):
+            if index % 5 == 0:
+                day = this_month if index % 10 == 0 else this_month - dt.timedelta(days=3)
+                if registered_on is not None and registered_on <= day <= TODAY:
+                    fu.record_contact(session, ctx, rid, on=day, method="phone", reached=True,
+                                      today=TODAY)  # fmt: skip
+            elif index % 97 == 1 and len(rows) - index > 0:
+                for days_ago in (60, 30, 1):
+                    day = TODAY - dt.timedelta(days=days_ago)
+                    if registered_on is not None and registered_on <= day:
+                        fu.record_refusal(session, ctx, rid, on=day, service_kind="job_referral",
+                                          valid_reason=False, today=TODAY)  # fmt: skip
+
+
+def _database() -> Path:
+    if CACHE.exists():
+        return CACHE
+    building = CACHE.with_suffix(".building")
+    for leftover in CACHE.parent.glob(building.name + "*"):
+        leftover.unlink()
+    started = time.perf_counter()
+    with open_store(building, node_id="benchfollowup") as store:
+        persons = 2 * ACTIVE + 2_000
+        while True:
+            fill_demo_data(store, Config(), persons=persons, today=TODAY)
+            missing = ACTIVE - _active(store)
+            if missing <= 0:
+                break
+            persons = 2 * missing + 500
+        _add_followups(store)
+    building.rename(CACHE)
+    print(f"built {CACHE} in {time.perf_counter() - started:.1f} s", flush=True)
+    return CACHE
+
+
+def _timed(fn: Callable[[], object]) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = fn()
+    return (time.perf_counter() - started) * 1000, result
+
+
+def _report(label: str, samples: list[float], target_ms: float) -> None:
+    worst = max(samples)
+    verdict = "OK" if worst < target_ms else "OVER TARGET"
+    print(
+        f"{label}: median {statistics.median(samples):.1f} ms, max {worst:.1f} ms over "
+        f"{len(samples)} runs (target < {target_ms:g} ms) {verdict}",
+        flush=True,
+    )
+
+
+def main() -> None:
+    path = _database()
+    with open_store(path, node_id="benchfollowup") as store:
+        print(f"active registrations: {_active(store)}", flush=True)
+        due_ms, sweep_ms = [], []
+        rows: object = None
+        proposals: object = None
+        for _ in range(ROUNDS):
+            with store.session(write=False) as session:
+                elapsed, rows = _timed(lambda: fu.monthly_due_list(session, REGION, TODAY))
+                due_ms.append(elapsed)
+            with store.session(write=False) as session:
+                elapsed, proposals = _timed(lambda: fu.deregistration_sweep(session, REGION, TODAY))
+                sweep_ms.append(elapsed)
+        assert isinstance(rows, list) and isinstance(proposals, list)
+        overdue = sum(1 for row in rows if row.status.value == "overdue")
+        print(f"due list: {len(rows)} rows ({overdue} overdue)", flush=True)
+        by_reason: dict[str, int] = {}
+        for proposal in proposals:
+            by_reason[proposal.reason] = by_reason.get(proposal.reason, 0) + 1
+        print(f"sweep: {len(proposals)} proposals by reason {by_reason}", flush=True)
+        _report("monthly due list", due_ms, 200)
+        _report("deregistration sweep", sweep_ms, 2000)
+
+
+if __name__ == "__main__":
+    main()
