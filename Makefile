@@ -50,9 +50,16 @@ run: $(STAMP)
 	$(VENV)/bin/dengji demo --persons 3000 --if-empty --quiet
 	$(VENV)/bin/dengji
 
+# A rare crash (SIGSEGV) inside Qt while pytest-qt processes events between two tests is
+# under investigation (see the closing note of session 1); a run killed by a signal is
+# repeated once so it cannot hide a failing test, only that crash: failures still fail.
 test: $(STAMP)
 	$(MAKE) -s system-packages
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) -X faulthandler -m pytest -q || { rc=$$?; \
+	  if [ $$rc -ge 128 ]; then \
+	    echo "pytest 被信号 $$((rc - 128)) 终止（Qt 崩溃），重跑一次"; \
+	    QT_QPA_PLATFORM=offscreen $(PY) -X faulthandler -m pytest -q; \
+	  else exit $$rc; fi; }
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench
