@@ -28,23 +28,14 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from desktop.store.models import EVENT_CONTENT_COLUMNS
+
 CHAIN_FUNCTION = "dengji_chain_hash"
 # The "previous hash" of the very first row: 32 zero bytes.
 GENESIS = bytes(32)
 # The content columns in the order they are hashed; `pushed` and `central_seq` change after
 # the insert (sync) and are not part of an event's content.
-CHAIN_COLUMNS = (
-    "seq",
-    "id",
-    "entity_type",
-    "entity_id",
-    "kind",
-    "payload",
-    "clerk_id",
-    "counter_id",
-    "wall_time",
-    "hlc",
-)
+CHAIN_COLUMNS = ("seq", *EVENT_CONTENT_COLUMNS)
 _NULL = b"\xff"  # never the first byte of a length prefix below 2**24
 VERIFY_SLICE_ROWS = 20_000
 

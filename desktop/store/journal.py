@@ -24,7 +24,7 @@ from desktop.domain.roles import (
 from desktop.store.db import FastStatement
 from desktop.store.errors import DuplicatePersonError, MalformedEventError, StoreError
 from desktop.store.hlc import HybridLogicalClock, parse_hlc
-from desktop.store.models import Event, Person, Registration
+from desktop.store.models import EVENT_CONTENT_COLUMNS, Event, Person, Registration
 from desktop.store.projector import (
     FIELD_LABELS,
     PERSON_FIELDS,
@@ -289,17 +289,7 @@ def record(
     )
 
 
-_INGEST_FIELDS = (
-    "id",
-    "entity_type",
-    "entity_id",
-    "kind",
-    "payload",
-    "clerk_id",
-    "counter_id",
-    "wall_time",
-    "hlc",
-)
+_INGEST_FIELDS = EVENT_CONTENT_COLUMNS
 
 
 def _parse_wall_time(value: Any) -> dt.datetime:

@@ -100,6 +100,22 @@ class Base(DeclarativeBase):
     }
 
 
+# What an event says, as every copy of the journal stores it: the columns ingested from sync,
+# pushed to the central database and hashed into the chain (after `seq`). `pushed` and
+# `central_seq` are local bookkeeping and not part of an event's content.
+EVENT_CONTENT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "entity_type",
+    "entity_id",
+    "kind",
+    "payload",
+    "clerk_id",
+    "counter_id",
+    "wall_time",
+    "hlc",
+)
+
+
 class Event(Base):
     """One change made by a clerk; never updated or deleted (design.md "The journal")."""
 

@@ -23,7 +23,7 @@ from typing import Any, cast
 from sqlalchemy import JSON, Table
 
 from desktop.store.db import Store
-from desktop.store.models import Person, Registration
+from desktop.store.models import EVENT_CONTENT_COLUMNS, Person, Registration
 from desktop.store.projector import PROJECTIONS, fold
 from desktop.sync.wire import FoldEvent, WireEvent, checked_fold_event, fold_event
 
@@ -37,17 +37,7 @@ _REGION_LOCK_CLASS = 0x64656E67
 _LAST_APPEND_TXID: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
 DELEGATION_FIELD = "delegated_agency"
 
-_JOURNAL_COLUMNS = (
-    "id",
-    "entity_type",
-    "entity_id",
-    "kind",
-    "payload",
-    "clerk_id",
-    "counter_id",
-    "wall_time",
-    "hlc",
-)
+_JOURNAL_COLUMNS = EVENT_CONTENT_COLUMNS
 
 
 @dataclass(frozen=True)
