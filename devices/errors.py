@@ -6,6 +6,10 @@ from typing import ClassVar
 
 from desktop.domain.errors import DomainError
 
+# Shown in the status bar when photos cannot be decoded (devices/wlt.py); kept here so the
+# status bar can recognise it without loading ctypes at start-up.
+PHOTO_DECODER_MISSING = "未安装授权的照片解码库，照片不显示"
+
 
 class CardReadError(DomainError):
     """Reading a card failed; `message` is for the clerk, `detail` is technical (for logs)."""

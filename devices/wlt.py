@@ -11,9 +11,8 @@ import threading
 from pathlib import Path
 from typing import Final
 
-from devices.errors import DriverUnavailableError
+from devices.errors import PHOTO_DECODER_MISSING, DriverUnavailableError
 
-PHOTO_DECODER_MISSING: Final = "未安装授权的照片解码库，照片不显示"
 # devices.md §2.1: 102×126 px, 24-bit, rows padded to 308 bytes, plus the 54-byte header.
 BMP_SIZE: Final = (102 * 3 + 2) * 126 + 54
 WLT_SIZE: Final = 1024

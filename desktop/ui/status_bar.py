@@ -10,7 +10,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QFrame, QLabel, QStatusBar, QWidget
 
-from devices.wlt import PHOTO_DECODER_MISSING
+from devices.errors import PHOTO_DECODER_MISSING
 
 _DEMO_STYLE = (
     "QLabel { background: #f9a825; color: #000; border-radius: 3px; padding: 0 6px;"
