@@ -18,9 +18,10 @@ QThreadPool worker (`start_print`), never on the UI thread.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
@@ -136,15 +137,24 @@ def _printer_info(printer_name: str) -> QPrinterInfo:
     return info
 
 
-def _load_document(pdf_bytes: bytes) -> tuple[QPdfDocument, QBuffer]:
+@contextlib.contextmanager
+def _loaded_document(pdf_bytes: bytes) -> Iterator[QPdfDocument]:
+    """The PDF opened in a QPdfDocument for the length of the block, then closed and released
+    here, on the thread that made it: an exception's traceback carried to the UI thread must
+    not keep Qt objects of a pool thread alive and have them destroyed there."""
     buffer = QBuffer()
     buffer.setData(QByteArray(pdf_bytes))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     document = QPdfDocument()
-    document.load(buffer)  # synchronous for a QBuffer that holds the whole file
-    if document.status() != QPdfDocument.Status.Ready or document.pageCount() < 1:
-        raise PrintError(f"打印失败：PDF 无法读取（{document.error().name}）")
-    return document, buffer
+    try:
+        document.load(buffer)  # synchronous for a QBuffer that holds the whole file
+        if document.status() != QPdfDocument.Status.Ready or document.pageCount() < 1:
+            raise PrintError(f"打印失败：PDF 无法读取（{document.error().name}）")
+        yield document
+    finally:
+        document.close()  # pdfium reads lazily from the buffer: close the document first
+        buffer.close()
+        del document, buffer
 
 
 def render_pdf_to_printer(
@@ -158,7 +168,13 @@ def render_pdf_to_printer(
     if cups.cups_available():
         # Qt sees a stopped CUPS queue but not one that rejects jobs; CUPS tells both
         cups.check_printer_ready(printer_name)
-    document, _buffer = _load_document(pdf_bytes)
+    with _loaded_document(pdf_bytes) as document:
+        return _print_document(document, info, printer_name, copies=copies, title=title)
+
+
+def _print_document(
+    document: QPdfDocument, info: QPrinterInfo, printer_name: str, *, copies: int, title: str
+) -> int:
     printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
     printer.setDocName(title)
     printer.setCopyCount(max(1, copies))
@@ -231,8 +247,8 @@ def print_pdf(
 
 
 def _count_pages(pdf_bytes: bytes) -> int:
-    document, _buffer = _load_document(pdf_bytes)
-    return document.pageCount()
+    with _loaded_document(pdf_bytes) as document:
+        return int(document.pageCount())
 
 
 class PrintJob(QObject):

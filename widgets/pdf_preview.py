@@ -23,9 +23,11 @@ class PdfPreview(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._buffer = QBuffer(self)
-        self._document = QPdfDocument(self)
+        # Children are destroyed in the order they were made: the view (whose renderer reads the
+        # document) goes first, then the document, then the buffer pdfium reads from lazily.
         self._view = QPdfView(self)
+        self._document = QPdfDocument(self)
+        self._buffer = QBuffer(self)
         self._view.setDocument(self._document)
         self._view.setPageMode(QPdfView.PageMode.MultiPage)
         self._view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
