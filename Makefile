@@ -13,7 +13,7 @@ STAMP  := $(VENV)/.installed
 # a PostgreSQL server for the central database tests, and the libraries Qt needs.
 SYS_PKGS := python3-venv python3-dev gcc make swig libpcsclite-dev pcscd pcsc-tools \
 	vsmartcard-vpcd cups cups-bsd printer-driver-cups-pdf fonts-arphic-uming \
-	fonts-wqy-zenhei poppler-utils postgresql libegl1 libgl1 libxkbcommon0 \
+	fonts-wqy-zenhei fonts-wqy-microhei poppler-utils postgresql libegl1 libgl1 libxkbcommon0 \
 	libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 libxcb-cursor0 \
 	libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 \
 	libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 libnss3 libasound2

@@ -21,6 +21,7 @@ from printing.errors import FontNotFoundError
 BODY_FONT = "DengjiSong"
 TITLE_FONT = "DengjiHei"
 LETTER_FONT = "DengjiFang"
+LIST_FONT = "DengjiListHei"
 
 FONT_DIR_ENV = "DENGJI_FONT_DIR"
 
@@ -59,6 +60,16 @@ HEI_CANDIDATES: tuple[FontCandidate, ...] = (
     FontCandidate("STHeiti Light.ttc", ("Heiti SC", "黑体-简")),
     FontCandidate("DroidSansFallbackFull.ttf"),
 )
+# The cells of the long lists (policy / service / agency lists: hundreds of rows of small text)
+# take a light sans face. Every distinct character embeds one glyph outline: AR PL UMing's run
+# to ~240 bytes each after compression, WenQuanYi Micro Hei's and Droid Sans Fallback's to
+# ~100-120, which is what keeps a 200-row list under 150 KB (issue 4). Letters and forms keep
+# the Song body face; without one of these the lists use the title (Hei) face.
+LIST_CELL_CANDIDATES: tuple[FontCandidate, ...] = (
+    FontCandidate("wqy-microhei.ttc", ("WenQuanYi Micro Hei",)),  # fonts-wqy-microhei
+    FontCandidate("DroidSansFallbackFull.ttf"),  # fonts-droid-fallback
+    FontCandidate("DroidSansFallback.ttf"),
+)
 FANGSONG_CANDIDATES: tuple[FontCandidate, ...] = (
     FontCandidate("simfang.ttf", ("FangSong", "仿宋")),
     FontCandidate("STFangsong.ttf", ("STFangsong", "华文仿宋")),
@@ -76,11 +87,13 @@ class FontFace:
 
 @dataclass(frozen=True)
 class FontChoice:
-    """The faces chosen for the three roles; the letter face falls back to the body face."""
+    """The faces chosen for the four roles; the letter face falls back to the body face, the
+    list-cell face to the title face."""
 
     body: FontFace
     title: FontFace
     letter: FontFace
+    list_cells: FontFace
 
 
 @dataclass(frozen=True)
@@ -90,6 +103,7 @@ class FontSet:
     body: str
     title: str
     letter: str
+    list_cells: str
     choice: FontChoice
 
 
@@ -216,7 +230,8 @@ def choose_fonts(dirs: Iterable[Path]) -> FontChoice:
     title = hei or song
     assert body is not None and title is not None
     letter = _pick_face(FANGSONG_CANDIDATES, files) or body
-    return FontChoice(body=body, title=title, letter=letter)
+    list_cells = _pick_face(LIST_CELL_CANDIDATES, files) or title
+    return FontChoice(body=body, title=title, letter=letter, list_cells=list_cells)
 
 
 _lock = threading.Lock()
@@ -245,13 +260,20 @@ def _register_choice(choice: FontChoice) -> FontSet:
     if letter_name is None:
         _register_face(LETTER_FONT, choice.letter)
         letter_name = LETTER_FONT
+        loaded[choice.letter] = letter_name
+    list_name = loaded.get(choice.list_cells)
+    if list_name is None:
+        _register_face(LIST_FONT, choice.list_cells)
+        list_name = LIST_FONT
     # <b> inside a body paragraph switches to the Hei face, as on printed forms.
     for family in {BODY_FONT, letter_name}:
         addMapping(family, 0, 0, family)
         addMapping(family, 1, 0, TITLE_FONT)
         addMapping(family, 0, 1, family)
         addMapping(family, 1, 1, TITLE_FONT)
-    return FontSet(body=BODY_FONT, title=TITLE_FONT, letter=letter_name, choice=choice)
+    return FontSet(
+        body=BODY_FONT, title=TITLE_FONT, letter=letter_name, list_cells=list_name, choice=choice
+    )
 
 
 def _register_face(name: str, face: FontFace) -> None:

@@ -93,6 +93,9 @@ class Styles:
     letter: ParagraphStyle
     letter_indented: ParagraphStyle
     cell: ParagraphStyle
+    list_cell: ParagraphStyle
+    list_subtitle: ParagraphStyle
+    list_note: ParagraphStyle
     cell_center: ParagraphStyle
     cell_right: ParagraphStyle
     cell_header: ParagraphStyle
@@ -142,6 +145,19 @@ def styles() -> Styles:
             firstLineIndent=2 * letter_size,  # 首行缩进两字
         ),
         cell=style("cell", fontSize=9.5, leading=13, alignment=TA_LEFT),
+        # the long lists' cells: a light sans face (see printing.fonts.LIST_CELL_CANDIDATES)
+        list_cell=style(
+            "list_cell", fontName=fonts.list_cells, fontSize=9.5, leading=13, alignment=TA_LEFT
+        ),
+        list_subtitle=style(
+            "list_subtitle",
+            fontName=fonts.list_cells,
+            fontSize=11,
+            leading=16,
+            alignment=TA_CENTER,
+            spaceAfter=3 * mm,
+        ),
+        list_note=style("list_note", fontName=fonts.list_cells, fontSize=9, leading=13),
         cell_center=style("cell_center", fontSize=9.5, leading=13, alignment=TA_CENTER),
         cell_right=style("cell_right", fontSize=9.5, leading=13, alignment=TA_RIGHT),
         cell_header=style(
@@ -427,7 +443,7 @@ def data_table(
     total = sum(width_ratios)
     widths = [CONTENT_WIDTH * ratio / total for ratio in width_ratios]
     header = [cell_para(column, st.cell_header) for column in columns]
-    body = [[cell_para(value, st.cell) for value in row] for row in rows]
+    body = [[cell_para(value, st.list_cell) for value in row] for row in rows]
     table = LongTable([header, *body], colWidths=widths, repeatRows=1, hAlign="CENTER")
     table.setStyle(
         TableStyle(
@@ -524,8 +540,8 @@ def list_heading_lines(heading: ListHeading) -> tuple[str, str]:
 
 
 def cells_text(rows: Sequence[Sequence[str]]) -> dict[str, str]:
-    """frequent_text for render_pdf: the cells of a list are set in the body face."""
-    return {BODY_FONT: "".join(value for row in rows for value in row)}
+    """frequent_text for render_pdf: the cells of a list are set in the list-cell face."""
+    return {register_fonts().list_cells: "".join(value for row in rows for value in row)}
 
 
 def list_story(
@@ -540,8 +556,8 @@ def list_story(
     title, issuer_line = list_heading_lines(heading)
     return [
         para(title, st.title),
-        para(issuer_line, st.subtitle),
+        para(issuer_line, st.list_subtitle),
         data_table(columns, rows, width_ratios),
         Spacer(1, 3 * mm),
-        para(note, st.small),
+        para(note, st.list_note),
     ]

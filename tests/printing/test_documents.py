@@ -226,6 +226,18 @@ def test_a_200_row_policy_list_repeats_its_header_on_every_page() -> None:
     assert seen == [f"政策{i:03d}" for i in range(200)]  # every row once, in order
 
 
+def test_list_cells_are_set_in_the_list_face_and_letters_in_the_body_face() -> None:
+    from printing.fonts import register_fonts
+
+    face = register_fonts().choice.list_cells.family.replace(" ", "")
+    list_fonts = [f.name for f in pdf_fonts(policy_list.build(policy_list.example()))]
+    assert any(face in name for name in list_fonts), list_fonts
+    letter_fonts = [f.name for f in pdf_fonts(commitment.build(commitment.example()))]
+    assert not any(face in name for name in letter_fonts) or face in str(
+        register_fonts().choice.body.family.replace(" ", "")
+    ), letter_fonts
+
+
 # -- 注销告知书 ---------------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ from printing.errors import FontNotFoundError
 
 UMING = Path("/usr/share/fonts/truetype/arphic/uming.ttc")
 ZENHEI = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+MICROHEI = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 needs_debian_fonts = pytest.mark.skipif(
     not (UMING.exists() and ZENHEI.exists()), reason="fonts-arphic-uming / fonts-wqy-zenhei"
 )
@@ -32,6 +33,25 @@ def test_debian_faces_song_for_body_hei_for_titles() -> None:
     assert choice.body.family == "AR PL UMing CN"  # the simplified-Chinese face of the .ttc
     assert choice.title.path == ZENHEI
     assert choice.letter == choice.body  # no FangSong on Debian: letters use the Song face
+
+
+@needs_debian_fonts
+@pytest.mark.skipif(not MICROHEI.exists(), reason="fonts-wqy-microhei (the Makefile installs it)")
+def test_list_cells_take_the_light_sans_face(tmp_path: Path) -> None:
+    for font in (UMING, ZENHEI, MICROHEI):
+        (tmp_path / font.name).symlink_to(font)
+    choice = fonts.choose_fonts([tmp_path])
+    assert choice.list_cells.path == tmp_path / MICROHEI.name
+    assert choice.list_cells.family == "WenQuanYi Micro Hei"
+    assert choice.body.path == tmp_path / UMING.name  # letters and forms keep the Song face
+
+
+@needs_debian_fonts
+def test_without_a_light_sans_face_lists_use_the_title_face(tmp_path: Path) -> None:
+    for font in (UMING, ZENHEI):
+        (tmp_path / font.name).symlink_to(font)
+    choice = fonts.choose_fonts([tmp_path])
+    assert choice.list_cells == choice.title
 
 
 @needs_debian_fonts
