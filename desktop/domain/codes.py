@@ -43,6 +43,8 @@ TABLE_NAMES: Final[tuple[str, ...]] = (
     "registration_place",  # notice §1 (+ 79号)
     "contact_method",  # notice §5 定期联系
     "service_tier",  # notice §4 分级分类服务
+    "aid_policy_rule",  # notice §4(五)3: which 政策清单 policies a record qualifies for
+    "no_work_wish_reason",  # notice §4(六) 暂无就业愿望的原因 (this project's list)
 )
 
 _TABLE_TITLES: Final[dict[str, str]] = {
@@ -62,6 +64,8 @@ _TABLE_TITLES: Final[dict[str, str]] = {
     "registration_place": "登记地类别",
     "contact_method": "联系方式",
     "service_tier": "服务等级",
+    "aid_policy_rule": "扶持政策条件",
+    "no_work_wish_reason": "暂无就业愿望原因",
 }
 
 _RESERVED_COLUMNS: Final = ("code", "label", "parent")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import enum
+import functools
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from importlib import resources
 
 from desktop.domain.codes import code_table
 from desktop.domain.errors import DomainError
@@ -25,12 +30,16 @@ __all__ = [
     "REASON_LOST_CONTACT",
     "REASON_PENSION",
     "REASON_REFUSALS",
+    "REASON_STABLE_INCOME",
+    "SERVICE_KINDS",
     "TIER_AID",
     "TIER_GENERAL",
     "TIER_KEY",
     "ContactStatus",
     "ContradictionError",
     "DeregistrationProposal",
+    "MinimumStandard",
+    "MinimumStandardError",
     "ServiceOffer",
     "SweepRecord",
     "TierDecision",
@@ -40,11 +49,26 @@ __all__ = [
     "contact_status",
     "deregistration_contradictions",
     "is_notified",
+    "minimum_standard_on",
+    "parse_minimum_standards",
     "propose_deregistrations",
     "recognise_difficulty",
     "service_tier",
+    "shipped_minimum_standards",
     "unjustified_refusal_streak",
 ]
+
+# notice §4(二)–(八): the services a clerk records (kind → Chinese name).
+SERVICE_KINDS: dict[str, str] = {
+    "policy_consultation": "政策法规咨询",
+    "job_referral": "职业介绍",
+    "vocational_guidance": "职业指导",
+    "job_search_skills": "求职技巧指导",
+    "training_recommendation": "推介职业培训项目",
+    "startup_services": "创业服务",
+    "ui_benefit_referral": "失业保险金申领指引",
+    "policy_application": "受理政策申请",
+}
 
 TIER_GENERAL = "general"
 TIER_KEY = "key"
@@ -55,6 +79,7 @@ DIFFICULTY_DISABLED = "02"  # 残疾人
 DIFFICULTY_LONG_UNEMPLOYED = "06"  # 连续失业1年以上人员
 
 REASON_PENSION = "11"
+REASON_STABLE_INCOME = "23"
 REASON_REFUSALS = "37"
 REASON_LOST_CONTACT = "38"
 
@@ -345,13 +370,143 @@ def propose_deregistrations(
     return proposals
 
 
-def deregistration_contradictions(
-    reason: str, record: SweepRecord, today: date, *, evidence: str = ""
+# --------------------------------------------------------------------------- 最低生活保障标准
+
+
+@dataclass(frozen=True)
+class MinimumStandard:
+    """The 最低生活保障标准 of a region from a day on (民政 reference data), per person and
+    month, for urban and rural residents (yuan)."""
+
+    region_code: str
+    effective_from: date
+    urban_monthly: Decimal
+    rural_monthly: Decimal
+    source: str = ""
+
+    def monthly(self, urban: bool) -> Decimal:
+        return self.urban_monthly if urban else self.rural_monthly
+
+    def describe(self, urban: bool) -> str:
+        kind = "城市" if urban else "农村"
+        return (
+            f"{kind}最低生活保障标准{self.monthly(urban)}元/月"
+            f"（{self.region_code}，{self.effective_from.isoformat()}起执行）"
+        )
+
+
+class MinimumStandardError(DomainError):
+    """The 最低生活保障标准 table is malformed."""
+
+
+def _amount(text: str, where: str) -> Decimal:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation as error:
+        raise MinimumStandardError(f"{where}的金额「{text}」不是数字") from error
+    if not value.is_finite() or value <= 0:
+        raise MinimumStandardError(f"{where}的金额「{text}」应为正数")
+    return value
+
+
+def parse_minimum_standards(text: str) -> tuple[MinimumStandard, ...]:
+    """Rows of a CSV with the header region_code,region_name,effective_from,urban_monthly,
+    rural_monthly,source; every problem names the line in Chinese."""
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    needed = {"region_code", "effective_from", "urban_monthly", "rural_monthly"}
+    if not needed <= set(reader.fieldnames or ()):
+        raise MinimumStandardError("最低生活保障标准表缺少列：" + "、".join(sorted(needed)))
+    rows: list[MinimumStandard] = []
+    seen: set[tuple[str, date]] = set()
+    for line, row in enumerate(reader, start=2):
+        where = f"最低生活保障标准表第{line}行"
+        try:
+            effective_from = date.fromisoformat((row["effective_from"] or "").strip())
+        except ValueError as error:
+            raise MinimumStandardError(f"{where}的执行日期格式不正确") from error
+        region = (row["region_code"] or "").strip()
+        if not region.isdigit() or len(region) != 6:
+            raise MinimumStandardError(f"{where}的地区代码「{region}」不是6位数字")
+        if (region, effective_from) in seen:
+            raise MinimumStandardError(f"{where}与前面的行地区和执行日期相同")
+        seen.add((region, effective_from))
+        rows.append(
+            MinimumStandard(
+                region,
+                effective_from,
+                _amount(row["urban_monthly"] or "", where),
+                _amount(row["rural_monthly"] or "", where),
+                (row.get("source") or "").strip(),
+            )
+        )
+    return tuple(rows)
+
+
+@functools.cache
+def shipped_minimum_standards() -> tuple[MinimumStandard, ...]:
+    """The table shipped in desktop/domain/data (placeholder figures: to be replaced by the
+    real 民政 table, see its source column)."""
+    resource = resources.files("desktop.domain") / "data" / "minimum_living_standard.csv"
+    return parse_minimum_standards(resource.read_text(encoding="utf-8"))
+
+
+def _region_and_parents(region: str) -> tuple[str, ...]:
+    """County, prefecture, province (GB/T 2260: the code's first 4 and 2 digits)."""
+    county = region[:6]
+    return tuple(dict.fromkeys((county, county[:4] + "00", county[:2] + "0000")))
+
+
+def minimum_standard_on(
+    standards: Iterable[MinimumStandard], region: str, on: date
+) -> MinimumStandard | None:
+    """The standard valid on `on` for `region`: the county's own if it has one in force, else
+    its prefecture's, else the province's; None when none was in force yet."""
+    in_force: dict[str, MinimumStandard] = {}
+    for standard in standards:
+        if standard.effective_from > on:
+            continue
+        current = in_force.get(standard.region_code)
+        if current is None or standard.effective_from > current.effective_from:
+            in_force[standard.region_code] = standard
+    for code in _region_and_parents(region):
+        if code in in_force:
+            return in_force[code]
+    return None
+
+
+def _income_problems(
+    monthly_income: Decimal | None, standard: MinimumStandard | None, urban: bool, on: date
 ) -> list[str]:
-    """What in the record contradicts deregistering for `reason` ([] when nothing does)."""
+    """notice §5(二): 月收入不低于当地最低生活保障标准 — on the day of deregistration."""
+    if monthly_income is None:
+        return ["以「从事有稳定收入的劳动且月收入不低于当地最低生活保障标准」注销须填写月收入"]
+    if standard is None:
+        return [f"未找到该地区 {on.isoformat()} 有效的最低生活保障标准，无法核对月收入"]
+    minimum = standard.monthly(urban)
+    if monthly_income < minimum:
+        return [f"月收入{monthly_income}元低于当地{standard.describe(urban)}，不能以此注销"]
+    return []
+
+
+def deregistration_contradictions(
+    reason: str,
+    record: SweepRecord,
+    today: date,
+    *,
+    evidence: str = "",
+    monthly_income: Decimal | None = None,
+    minimum_standard: MinimumStandard | None = None,
+    urban: bool = True,
+) -> list[str]:
+    """What in the record contradicts deregistering for `reason` ([] when nothing does).
+
+    For reason 23 the monthly income is compared with `minimum_standard` (the one valid on
+    `today` for the registration's region; urban or rural by the person's residence)."""
     if reason not in code_table("deregistration_reason"):
         return [f"注销原因代码「{reason}」无效"]
     problems: list[str] = []
+    if reason == REASON_STABLE_INCOME:
+        problems.extend(_income_problems(monthly_income, minimum_standard, urban, today))
     evidence = evidence or record.pension_evidence if reason == REASON_PENSION else evidence
     if reason == REASON_PENSION and not evidence.strip():
         retirement = _retirement_date(record)
@@ -383,9 +538,24 @@ def deregistration_contradictions(
 
 
 def check_deregistration_reason(
-    reason: str, record: SweepRecord, today: date, *, evidence: str = ""
+    reason: str,
+    record: SweepRecord,
+    today: date,
+    *,
+    evidence: str = "",
+    monthly_income: Decimal | None = None,
+    minimum_standard: MinimumStandard | None = None,
+    urban: bool = True,
 ) -> None:
     """Raise ContradictionError (Chinese message) if the record contradicts `reason`."""
-    problems = deregistration_contradictions(reason, record, today, evidence=evidence)
+    problems = deregistration_contradictions(
+        reason,
+        record,
+        today,
+        evidence=evidence,
+        monthly_income=monthly_income,
+        minimum_standard=minimum_standard,
+        urban=urban,
+    )
     if problems:
         raise ContradictionError(problems)

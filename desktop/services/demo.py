@@ -348,6 +348,8 @@ def fill_demo_data(
         if progress:
             progress(made, persons)
     with store.session() as session:
+        _serve_some(session, random.Random(seed), clerk_ctx, today)
+    with store.session() as session:
         events = int(session.scalar(select(func.count()).select_from(Event)) or 0) - events_before
     return DemoSummary(made, registrations, events, time.perf_counter() - started)
 
@@ -454,3 +456,66 @@ def _one_person(
             reason=_weighted(rng, _DEREG),
         )
     return 1
+
+
+# --------------------------------------------------------------------------- serving (issue 6)
+_DEMO_AID_PLANS = 12  # per run: enough for the 服务跟踪 page and the record page to show
+_DEMO_CONTACTS = 120
+
+
+def _serve_some(
+    session: Session, rng: random.Random, clerk: reg.CounterContext, today: date
+) -> None:
+    """Aid plans with staff and steps, a public-welfare post, 回访, and monthly contacts for
+    some registered people, through the use cases. Its own random generator: the people made
+    above stay the same as without it."""
+    from desktop.domain.aid import PersonVisit, PostPlacement
+    from desktop.services import aid
+    from desktop.services import followup as fu
+    from desktop.store.models import AidPlan, Registration
+
+    rows = session.execute(
+        select(Registration.id, Registration.registered_on, Registration.difficulty_categories)
+        .outerjoin(AidPlan, AidPlan.id == Registration.id)
+        .where(Registration.status == "registered", AidPlan.id.is_(None))
+        .order_by(Registration.number)
+    ).all()
+    aided = [(rid, on) for rid, on, categories in rows if categories and on][:_DEMO_AID_PLANS]
+    for index, (rid, registered_on) in enumerate(aided):
+        made_on = min(today, registered_on + timedelta(days=rng.randrange(3, 15)))
+        aid.assign_aid_staff(session, clerk, rid, staff_id=clerk.actor.clerk_id,
+                             staff_name=clerk.actor.display_name or "张丽", on=made_on,
+                             today=today)  # fmt: skip
+        items = [
+            aid.new_item("职业指导", [("一对一职业指导，分析求职意向", None)]),
+            aid.new_item("岗位推荐", [("推荐3个适合岗位", None), ("回访求职结果", None)]),
+        ]
+        plan = aid.make_aid_plan(session, clerk, rid, on=made_on, items=items,
+                                 needs="求职技巧不足，需岗位信息", today=today)  # fmt: skip
+        done_on = min(today, made_on + timedelta(days=7))
+        aid.complete_aid_step(session, clerk, rid, step_id=plan.items[0]["steps"][0]["step_id"],
+                              done_on=done_on, result="已完成职业指导", today=today)  # fmt: skip
+        if index % 4 == 0:
+            aid.place_in_welfare_post(
+                session,
+                clerk,
+                rid,
+                PostPlacement("社区公共环境卫生保洁", "城关区环境卫生管理所", done_on),
+                today=today,
+            )
+            visit = PersonVisit(
+                done_on,
+                "employed_stable",
+                "在公益性岗位上岗，工作稳定",
+                ("公益性岗位补贴",),
+                "已安置公益性岗位",
+                method="phone",
+            )
+            aid.record_person_visit(session, clerk, rid, visit, today=today)
+    month_start = today.replace(day=1)
+    for rid, registered_on, _categories in rows[:_DEMO_CONTACTS]:
+        if registered_on and registered_on <= month_start and rng.random() < 0.6:
+            contacted_on = month_start + timedelta(days=rng.randrange(0, today.day))
+            method = rng.choice(("phone", "sms", "field_visit"))
+            fu.record_contact(session, clerk, rid, on=contacted_on, method=method,
+                              reached=rng.random() < 0.85, today=today)  # fmt: skip

@@ -5,24 +5,31 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
-from sqlalchemy import String, bindparam, select, type_coerce
+from sqlalchemy import String, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from desktop.domain.codes import code_table
 from desktop.domain.errors import DomainError
 from desktop.domain.followup import (
+    REASON_PENSION,
+    REASON_STABLE_INCOME,
+    SERVICE_KINDS,
     ContactStatus,
     DeregistrationProposal,
+    MinimumStandard,
     ServiceOffer,
     SweepRecord,
     TierDecision,
     TierFacts,
     check_deregistration_reason,
     is_notified,
+    minimum_standard_on,
     propose_deregistrations,
     service_tier,
+    shipped_minimum_standards,
 )
 from desktop.domain.retirement import RetirementCategoryError, default_category
 from desktop.domain.roles import Permission
@@ -31,36 +38,43 @@ from desktop.services.accounts import authorize
 from desktop.services.registration import CounterContext
 from desktop.store.db import FastStatement
 from desktop.store.journal import record
-from desktop.store.models import Event, Person, Registration
+from desktop.store.models import Event, MinimumLivingStandard, Person, Registration
+from desktop.store.projector import entity_events
 from desktop.store.queries import DELEGATED_AGENCY_FIELD
 
 __all__ = [
+    "GUIDANCE_KINDS",
     "SERVICE_KINDS",
     "DueRow",
     "FollowupError",
+    "Survey",
     "confirm_deregistration",
     "deregistration_sweep",
+    "latest_survey",
+    "minimum_standard",
     "monthly_due_list",
     "person_names",
     "record_contact",
+    "record_no_wish_guidance",
     "record_refusal",
     "record_service",
+    "record_survey",
+    "seed_minimum_standards",
     "set_tier",
+    "suggest_tier",
 ]
 
-# notice §4(二)–(八): the services a clerk records.
-SERVICE_KINDS: dict[str, str] = {
-    "policy_consultation": "政策法规咨询",
-    "job_referral": "职业介绍",
-    "vocational_guidance": "职业指导",
-    "job_search_skills": "求职技巧指导",
-    "training_recommendation": "推介职业培训项目",
-    "startup_services": "创业服务",
-    "ui_benefit_referral": "失业保险金申领指引",
-    "policy_application": "受理政策申请",
-}
 
 REFUSAL_KIND = "service.refused"
+SURVEY_KIND = "survey.recorded"
+# notice §4(六): 对暂无就业愿望人员…通过积极的职业指导、职业介绍、推荐职业培训和宣传落实相应
+# 帮扶政策，引导其重新就业 — the services that count as that guidance.
+GUIDANCE_KINDS = (
+    "vocational_guidance",
+    "job_referral",
+    "training_recommendation",
+    "policy_consultation",
+)
 
 
 class FollowupError(DomainError):
@@ -230,11 +244,14 @@ def record_refusal(
 
 def _tier_facts(session: Session, registration: Registration, today: dt.date) -> TierFacts:
     person = session.get(Person, registration.person_id)
+    survey = latest_survey(session, registration.id)
+    # The 摸底 survey's health, when it asked, is newer than the registration form's.
+    health = (survey or {}).get("health") or (person.health if person else None)
     return TierFacts(
         today=today,
         sex=person.sex if person else None,
         birth_date=person.birth_date if person else None,
-        health=person.health if person else None,
+        health=health,
         disability_category=person.disability_category if person else None,
         registered_on=registration.registered_on,
         unemployed_since=registration.unemployed_since,
@@ -276,6 +293,180 @@ def set_tier(
     }
     _record(ctx, session, registration_id, "aidplan.set", payload)
     return TierDecision(chosen, decision.reasons, decision.difficulty_categories)
+
+
+# --------------------------------------------------------------------------- 摸底 survey
+
+
+class Survey(NamedTuple):
+    """The 摸底调查 (notice §4(一), §4: 就业经历、失业原因、知识技能、健康状况、就业愿望)."""
+
+    employment_history: str
+    skills: str
+    job_wish: str = ""
+    skill_level: str | None = None  # skill_level code
+    health: str | None = None  # health code (GB/T 2261.3)
+    training_wish: bool = False
+    startup_wish: bool = False
+    work_wish: bool = True
+    no_wish_reason: str = ""  # no_work_wish_reason code, when work_wish is False
+    no_wish_note: str = ""
+    unemployment_detail: str = ""
+
+
+def _check_survey(survey: Survey) -> None:
+    if not survey.employment_history.strip():
+        raise FollowupError("请填写就业经历（无就业经历的填写“无”）")
+    if not survey.skills.strip():
+        raise FollowupError("请填写知识技能情况（无专门技能的填写“无”）")
+    if survey.skill_level and survey.skill_level not in code_table("skill_level"):
+        raise FollowupError(f"职业技能等级代码「{survey.skill_level}」无效")
+    if survey.health and survey.health not in code_table("health"):
+        raise FollowupError(f"健康状况代码「{survey.health}」无效")
+    if survey.work_wish:
+        if survey.no_wish_reason:
+            raise FollowupError("有就业愿望的人员不填写无就业愿望的原因")
+        return
+    # notice §4(六): 了解分析其无就业愿望的原因.
+    if not survey.no_wish_reason:
+        raise FollowupError("暂无就业愿望的，须选择原因")
+    if survey.no_wish_reason not in code_table("no_work_wish_reason"):
+        raise FollowupError(f"无就业愿望原因代码「{survey.no_wish_reason}」无效")
+    if survey.no_wish_reason == "99" and not survey.no_wish_note.strip():
+        raise FollowupError("无就业愿望原因为“其他”时须填写说明")
+
+
+def record_survey(
+    session: Session,
+    ctx: CounterContext,
+    registration_id: str,
+    survey: Survey,
+    *,
+    on: dt.date,
+    tier: str | None = None,
+    override_reason: str = "",
+    today: dt.date | None = None,
+) -> TierDecision:
+    """摸底调查, then 分级分类 from it (set_tier: the rules' tier, or `tier` with a written
+    override reason); both are events. Returns the tier set, with the rules' reasons."""
+    registration = _registration(session, registration_id)
+    _authorize(ctx, Permission.RECORD_SERVICE, registration, on)
+    _require_active(registration, "记录摸底调查")
+    _check_day(registration, on, today, "摸底调查")
+    _check_survey(survey)
+    payload = {
+        key: value.strip() if isinstance(value, str) else value
+        for key, value in survey._asdict().items()
+    }
+    _record(ctx, session, registration_id, SURVEY_KIND, {"surveyed_on": on, **payload})
+    return set_tier(
+        session, ctx, registration_id, on=on, tier=tier, override_reason=override_reason
+    )
+
+
+def latest_survey(session: Session, registration_id: str) -> dict[str, Any] | None:
+    """The payload of the registration's latest 摸底调查, or None."""
+    surveys = [
+        event.payload
+        for event in entity_events(session, "registration", registration_id)
+        if event.kind == SURVEY_KIND and isinstance(event.payload, Mapping)
+    ]
+    return dict(surveys[-1]) if surveys else None
+
+
+def record_no_wish_guidance(
+    session: Session,
+    ctx: CounterContext,
+    registration_id: str,
+    *,
+    on: dt.date,
+    kind: str,
+    content: str,
+    result: str = "",
+    today: dt.date | None = None,
+) -> None:
+    """Guidance for a person without the wish to work (notice §4(六)): one of GUIDANCE_KINDS,
+    recorded as a service that names the survey's reason."""
+    registration = _registration(session, registration_id)
+    survey = latest_survey(session, registration_id)
+    if survey is None or survey.get("work_wish", True) is not False:
+        raise FollowupError(
+            f"登记 {registration.number} 的摸底调查未记录“暂无就业愿望”，请按一般服务记录"
+        )
+    if kind not in GUIDANCE_KINDS:
+        choices = "、".join(SERVICE_KINDS[code] for code in GUIDANCE_KINDS)
+        raise FollowupError(f"对暂无就业愿望人员的引导服务应为：{choices}")
+    record_service(
+        session,
+        ctx,
+        registration_id,
+        on=on,
+        kind=kind,
+        content=content,
+        result=result,
+        details={"no_work_wish": True, "no_wish_reason": survey.get("no_wish_reason", "")},
+        today=today,
+    )
+
+
+# --------------------------------------------------------------------------- 最低生活保障标准
+
+
+def seed_minimum_standards(session: Session) -> int:
+    """Fill an empty minimum_living_standard table from the shipped CSV; rows added."""
+    if session.scalar(select(func.count()).select_from(MinimumLivingStandard)):
+        return 0
+    rows = shipped_minimum_standards()
+    for standard in rows:
+        session.add(
+            MinimumLivingStandard(
+                region_code=standard.region_code,
+                effective_from=standard.effective_from,
+                urban_monthly_fen=int(standard.urban_monthly * 100),
+                rural_monthly_fen=int(standard.rural_monthly * 100),
+                source=standard.source,
+            )
+        )
+    session.flush()
+    return len(rows)
+
+
+def minimum_standard(session: Session, region: str, on: dt.date) -> MinimumStandard | None:
+    """The 最低生活保障标准 valid on `on` for `region` (county, else prefecture, else
+    province); from the store's table, or the shipped CSV while the table is empty."""
+    county = region[:6]
+    candidates = (county, county[:4] + "00", county[:2] + "0000")
+    rows = session.execute(
+        select(
+            MinimumLivingStandard.region_code,
+            MinimumLivingStandard.effective_from,
+            MinimumLivingStandard.urban_monthly_fen,
+            MinimumLivingStandard.rural_monthly_fen,
+            MinimumLivingStandard.source,
+        ).where(MinimumLivingStandard.region_code.in_(candidates))
+    ).all()
+    if rows:
+        standards = [
+            MinimumStandard(code, day, Decimal(urban) / 100, Decimal(rural) / 100, source)
+            for code, day, urban, rural, source in rows
+        ]
+    elif session.scalar(select(func.count()).select_from(MinimumLivingStandard)):
+        return None  # a maintained table without this region: do not guess from the CSV
+    else:
+        standards = list(shipped_minimum_standards())
+    return minimum_standard_on(standards, region, on)
+
+
+def _income(value: Decimal | str | None) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        income = Decimal(str(value).strip().replace(",", "").removesuffix("元"))
+    except InvalidOperation as error:
+        raise FollowupError(f"月收入「{value}」不是有效的金额") from error
+    if not income.is_finite() or income < 0:
+        raise FollowupError(f"月收入「{value}」不是有效的金额")
+    return income
 
 
 class DueRow(NamedTuple):
@@ -395,7 +586,9 @@ def _offers(session: Session, region: str, only: str | None) -> dict[str, list[S
     return offers
 
 
-def _sweep_records(session: Session, region: str, only: str | None = None) -> list[SweepRecord]:
+def _sweep_records(
+    session: Session, region: str, today: dt.date, only: str | None = None
+) -> list[SweepRecord]:
     pension = Registration.extra["pension_evidence"].as_string()
     post = Registration.extra["retirement_post"].as_string()
     query = (
@@ -414,10 +607,12 @@ def _sweep_records(session: Session, region: str, only: str | None = None) -> li
     if only is not None:
         query = query.where(Registration.id == only)
     offers = _offers(session, region, only)
+    pension_hits = _pension_hits(session, region, today, only)
     records = []
     for rid, registered, last, sex, birth, evidence, retirement_post in session.execute(query):
         if registered is None:  # a projection anomaly: nothing to judge the clocks from
             continue
+        evidence = evidence or pension_hits.get(rid, "")
         try:
             category = default_category(sex or "", retirement_post) if birth else None
         except RetirementCategoryError:
@@ -437,11 +632,30 @@ def _sweep_records(session: Session, region: str, only: str | None = None) -> li
     return records
 
 
+def _pension_hits(
+    session: Session, region: str, today: dt.date, only: str | None
+) -> dict[str, str]:
+    """Data-comparison evidence of a pension for the region's active registrations (notice
+    §5(一)), from the imported pension and social-insurance tables."""
+    from desktop.services.verification import has_pension_data, pension_evidence
+
+    if not has_pension_data(session):
+        return {}
+    query = (
+        select(Registration.id, Person.id_number)
+        .join(Person, Person.id == Registration.person_id)
+        .where(Registration.status == "registered", Registration.region == region)
+    )
+    if only is not None:
+        query = query.where(Registration.id == only)
+    return pension_evidence(session, {rid: number for rid, number in session.execute(query)}, today)
+
+
 def deregistration_sweep(
     session: Session, region: str, today: dt.date
 ) -> list[DeregistrationProposal]:
     """The daily sweep (issue 6): proposals for a 审核 to confirm; nothing is deregistered."""
-    return propose_deregistrations(_sweep_records(session, region), today)
+    return propose_deregistrations(_sweep_records(session, region, today), today)
 
 
 def confirm_deregistration(
@@ -453,15 +667,44 @@ def confirm_deregistration(
     reason: str,
     note: str = "",
     evidence: str = "",
+    monthly_income: Decimal | str | None = None,
 ) -> bool:
     """注销 after checking the record does not contradict the reason (ContradictionError);
-    returns whether the person is to be sent the 注销告知书 (notice §5)."""
+    returns whether the person is to be sent the 注销告知书 (notice §5).
+
+    Reason 23 needs `monthly_income` (yuan) not below the 最低生活保障标准 valid on `on` for
+    the registration's region (urban or rural by the person's residence). Reason 11 is
+    confirmable with `evidence`, or with a pension found by data comparison, whose text then
+    goes into the note."""
     registration = _registration(session, registration_id)
     _authorize(ctx, Permission.CONFIRM_DEREGISTRATION, registration, on)
     _require_active(registration, "注销")
-    records = _sweep_records(session, registration.region or "", only=registration_id)
+    income = _income(monthly_income)
+    standard: MinimumStandard | None = None
+    urban = True
+    if reason == REASON_STABLE_INCOME:
+        standard = minimum_standard(session, registration.region or "", on)
+        person = session.get(Person, registration.person_id)
+        urban = person is None or person.residence_urban is not False
+    records = _sweep_records(session, registration.region or "", on, only=registration_id)
     if records:
-        check_deregistration_reason(reason, records[0], on, evidence=evidence)
+        check_deregistration_reason(
+            reason,
+            records[0],
+            on,
+            evidence=evidence,
+            monthly_income=income,
+            minimum_standard=standard,
+            urban=urban,
+        )
+        if reason == REASON_PENSION and not evidence.strip():
+            evidence = records[0].pension_evidence
+    if reason == REASON_STABLE_INCOME and income is not None and standard is not None:
+        evidence = "；".join(
+            part
+            for part in (evidence.strip(), f"月收入{income}元，{standard.describe(urban)}")
+            if part
+        )
     full_note = "；".join(part for part in (note.strip(), evidence.strip()) if part)
     reg.deregister(session, ctx, registration_id, on=on, reason=reason, note=full_note)
     return is_notified(reason)

@@ -484,6 +484,73 @@ def _loaded_sources(session: Session) -> dict[str, date | None]:
     return loaded
 
 
+# --------------------------------------------------------------------------- pension evidence
+# notice §5(一) 已依法享受基本养老保险待遇: who writes the sweep's pension evidence. A hit in the
+# pension table, or a social-insurance row showing pension benefits being drawn, makes the
+# sweep's reason-11 proposal confirmable; the evidence text goes into the 注销 note.
+
+_PENSION_SOURCES: Final = ("pension", "social_insurance")
+_PENSION_WORDS: Final = ("待遇领取", "领取待遇", "领取养老金", "退休", "离休")
+_PENSION_TEXT_LIMIT: Final = 3
+
+
+def has_pension_data(session: Session) -> bool:
+    """Whether this counter holds any pension or social-insurance comparison rows."""
+    query = select(XrefRecord.id).where(XrefRecord.source.in_(_PENSION_SOURCES)).limit(1)
+    return session.scalar(query) is not None
+
+
+def _pension_text(source: str, row: Sequence[Any], on: date) -> str | None:
+    status, started, ended, organisation, detail = row
+    if started is not None and started > on:
+        return None
+    if not _is_active(status, ended, on):
+        return None
+    insurance = str((detail or {}).get("insurance", ""))
+    if source == "pension":
+        label = SOURCES["pension"].label
+        return f"{label}：{insurance or '基本养老金'}，{_d(started)}起领取"
+    said = f"{insurance}{status or ''}"
+    if "养老" in said and any(word in said for word in _PENSION_WORDS):
+        where = f"（{organisation}）" if organisation else ""
+        label = SOURCES["social_insurance"].label
+        return f"{label}：{insurance}{where}，状态{status}，{_d(started)}起"
+    return None
+
+
+def pension_evidence(session: Session, id_numbers: Mapping[str, str], on: date) -> dict[str, str]:
+    """For each key (a registration id) whose ID number the pension or social-insurance table
+    shows drawing a pension on `on`: the evidence text (数据比对), as the sweep cites it."""
+    by_number: dict[str, list[str]] = {}
+    for key, number in id_numbers.items():
+        by_number.setdefault(number, []).append(key)
+    numbers = list(by_number)
+    found: dict[str, list[str]] = {}
+    for start in range(0, len(numbers), 900):
+        chunk = numbers[start : start + 900]
+        rows = session.execute(
+            select(
+                XrefRecord.id_number,
+                XrefRecord.source,
+                XrefRecord.status,
+                XrefRecord.started_on,
+                XrefRecord.ended_on,
+                XrefRecord.organisation,
+                XrefRecord.detail,
+            ).where(XrefRecord.source.in_(_PENSION_SOURCES), XrefRecord.id_number.in_(chunk))
+        )
+        for number, source, *rest in rows:
+            text = _pension_text(source, rest, on)
+            if text is not None:
+                found.setdefault(number, []).append(text)
+    evidence: dict[str, str] = {}
+    for number, texts in found.items():
+        text = "经数据比对，" + "；".join(dict.fromkeys(texts[:_PENSION_TEXT_LIMIT]))
+        for key in by_number[number]:
+            evidence[key] = text
+    return evidence
+
+
 def compare_applicant(
     session: Session, applicant: _Applicant, registration_id: str, on: date
 ) -> VerificationReport:

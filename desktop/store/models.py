@@ -420,3 +420,101 @@ class AgencyDelegation(Base):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime]
     created_by: Mapped[str] = mapped_column(String(64))
+
+
+# --------------------------------------------------------------------------- serving (issue 6)
+# notice §4, §5 after registration. The projections below are folded from their own entity
+# types by desktop/store/projections_aid.py (registered in the projector's table).
+
+# The monthly due list (desktop.services.followup.monthly_due_list) reads only this index:
+# the active registrations of a region in number order, with the columns the list shows.
+Index(
+    "ix_registration_due",
+    Registration.status,
+    Registration.region,
+    Registration.number,
+    Registration.registered_on,
+    Registration.last_contact_on,
+    Registration.person_id,
+    Registration.id,
+)
+
+
+class AidPlan(Base):
+    """个性化就业援助计划 of one registration (notice §4(五)1): designated staff member, items
+    and steps with their completion, rounds (re-entry after a 回访). `id` is the
+    registration's id (entity type "aid_plan")."""
+
+    __tablename__ = "aid_plan"
+
+    id: Mapped[str] = mapped_column(String(UUID_LENGTH), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(UUID_LENGTH), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # active / closed
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    staff_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    staff_name: Mapped[str | None] = mapped_column(String(100))
+    staff_assigned_on: Mapped[dt.date | None] = mapped_column(Date)
+    made_on: Mapped[dt.date | None] = mapped_column(Date)
+    needs: Mapped[str | None] = mapped_column(Text)  # 援助需求
+    # [{item_id, title, round, steps: [{step_id, title, due_on, done_on, result}]}]
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JsonType, default=list)
+    steps_total: Mapped[int] = mapped_column(Integer, default=0)
+    steps_done: Mapped[int] = mapped_column(Integer, default=0)
+    reentered_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    close_reason: Mapped[str | None] = mapped_column(Text)
+    anomalies: Mapped[list[str]] = mapped_column(default=list)
+    last_hlc: Mapped[str] = mapped_column(String(96))
+
+
+class WelfarePost(Base):
+    """A placement in a 公益性岗位 (notice §4(五)1), entity type "welfare_post"."""
+
+    __tablename__ = "welfare_post"
+
+    id: Mapped[str] = mapped_column(String(UUID_LENGTH), primary_key=True)
+    registration_id: Mapped[str] = mapped_column(String(UUID_LENGTH), index=True)
+    person_id: Mapped[str] = mapped_column(String(UUID_LENGTH), index=True)
+    post: Mapped[str] = mapped_column(String(LIST_TEXT_LENGTH))
+    employer: Mapped[str] = mapped_column(String(LIST_TEXT_LENGTH))
+    start_on: Mapped[dt.date] = mapped_column(Date)
+    end_on: Mapped[dt.date | None] = mapped_column(Date)  # agreed end
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)  # actual end
+    end_reason: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # placed / ended
+    anomalies: Mapped[list[str]] = mapped_column(default=list)
+    last_hlc: Mapped[str] = mapped_column(String(96))
+
+
+class FalseInfoMark(Base):
+    """A registration found to rest on false information, marked for the 人社信用体系
+    (notice §5), with the evidence; `id` is the registration's id (entity "false_info")."""
+
+    __tablename__ = "false_info_mark"
+
+    id: Mapped[str] = mapped_column(String(UUID_LENGTH), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(UUID_LENGTH), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # marked / withdrawn
+    marked_on: Mapped[dt.date] = mapped_column(Date)
+    marked_by: Mapped[str] = mapped_column(String(64))
+    finding: Mapped[str] = mapped_column(Text)  # what was false
+    evidence: Mapped[str] = mapped_column(Text)
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    last_hlc: Mapped[str] = mapped_column(String(96))
+
+
+class MinimumLivingStandard(Base):
+    """最低生活保障标准 by region and effective date (民政 reference data, flows down); read by
+    the check of deregistration reason 23 (notice §5(二))."""
+
+    __tablename__ = "minimum_living_standard"
+    __table_args__ = (Index("ix_minimum_living_standard_lookup", "region_code", "effective_from"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    region_code: Mapped[str] = mapped_column(String(REGION_CODE_LENGTH))
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    # In 分 (fen): exact, and SQLite has no decimal type.
+    urban_monthly_fen: Mapped[int] = mapped_column(Integer)
+    rural_monthly_fen: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(Text, default="")

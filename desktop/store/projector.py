@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from desktop.store.db import FastStatement
 from desktop.store.models import Event, Person, Registration
+from desktop.store.projections_aid import AID_PROJECTION_PARTS
 
 _log = logging.getLogger(__name__)
 
@@ -444,7 +445,7 @@ def fold_registration(events: Sequence[EventLike]) -> State:
 class ProjectionSpec:
     """How one entity type is projected: its table, fold step and state keys."""
 
-    model: type[Person] | type[Registration]
+    model: type[Any]  # Person, Registration, or a model of projections_aid
     initial: Callable[[], State]
     step: Callable[[State, EventLike], State]
     keys: tuple[str, ...]
@@ -474,6 +475,11 @@ PROJECTIONS: dict[str, ProjectionSpec] = {
         frozenset({"registration.applied"}),
     ),
 }
+# Serving entities (issue 6): aid plans, public-welfare posts, false-information marks.
+PROJECTIONS.update(
+    {entity_type: ProjectionSpec(*parts) for entity_type, parts in AID_PROJECTION_PARTS.items()}
+)
+_PROJECTION_MODELS = tuple(spec.model for spec in PROJECTIONS.values())
 
 
 def fold(entity_type: str, events: Sequence[EventLike]) -> State | None:
@@ -597,7 +603,7 @@ def _forget_on_rollback(session: Session, _previous_transaction: Any) -> None:
     # leave them holding values the database no longer has: expire every projection object.
     session.info.pop(_KEPT_OBJECTS, None)
     for loaded in list(session.identity_map.values()):
-        if isinstance(loaded, Person | Registration):
+        if isinstance(loaded, _PROJECTION_MODELS):
             session.expire(loaded)
 
 

@@ -6,14 +6,24 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Table, func, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from desktop.domain.idnumbers import mask_id_number
-from desktop.store.models import Event, Person, Registration
+from desktop.store.models import (
+    AidPlan,
+    Event,
+    FalseInfoMark,
+    HomeVisitTask,
+    Person,
+    Registration,
+    WelfarePost,
+)
+from desktop.store.projections_aid import AID_PLAN, FALSE_INFO, WELFARE_POST
+from desktop.store.projections_aid import KIND_LABELS as _AID_KIND_LABELS
 from desktop.store.projector import FIELD_LABELS
 
 # Past the last Unicode code point: "p <= x < p + _TOP" is "x starts with p", and SQLite can
@@ -195,9 +205,15 @@ KIND_LABELS: dict[str, str] = {
     "service.recorded": "服务",
     "service.refused": "拒绝服务",
     "followup.visited": "回访",
-    "aidplan.set": "援助计划",
+    "aidplan.set": "服务等级",
+    "survey.recorded": "摸底调查",
+    "home_visit.assigned": "上门核实派单",
+    "home_visit.reassigned": "上门核实改派",
+    "home_visit.completed": "上门核实",
+    "home_visit.cancelled": "取消上门核实",
     "document.printed": "打印文书",
     "reference.changed": "修改清单",
+    **_AID_KIND_LABELS,
 }
 
 _CHANNEL_LABELS = {"counter": "窗口", "online": "网上", "delegated": "委托"}
@@ -215,6 +231,9 @@ class HistoryEntry:
     clerk_id: str
     counter_id: str
     summary: str
+    # The event's content, for the record page's tables (services, contacts, visits …).
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    entity_type: str = ""
 
 
 def _get(payload: Mapping[str, Any], key: str) -> str:
@@ -269,18 +288,85 @@ def summarize(kind: str, payload: Mapping[str, Any]) -> str:
             _get(payload, "note"),
         )
     if kind == "service.recorded":
-        service = _get(payload, "service") or _get(payload, "item")
+        service = _service_label(_get(payload, "service_kind")) or _get(payload, "service")
         return _join(
             f"日期：{_get(payload, 'served_on')}" if payload.get("served_on") else "",
             service,
+            _get(payload, "content") or _get(payload, "item"),
+            f"结果：{_get(payload, 'result')}" if payload.get("result") else "",
             _get(payload, "note"),
         )
+    if kind == "service.refused":
+        return _join(
+            f"日期：{_get(payload, 'refused_on')}" if payload.get("refused_on") else "",
+            f"拒绝{_service_label(_get(payload, 'service_kind'))}",
+            "有正当理由" if payload.get("valid_reason") else "无正当理由",
+            _get(payload, "reason"),
+        )
+    if kind in _AID_SUMMARIES or kind == "followup.visited" or kind == "survey.recorded":
+        return _aid_summary(kind, payload)
     if kind == "document.printed":
         return _join(_get(payload, "title") or _get(payload, "document"), _get(payload, "printer"))
     return _get(payload, "note")
 
 
 _VERIFY_METHOD_LABELS = {"data_comparison": "数据比对", "home_visit": "上门核实"}
+
+
+def _service_label(code: str) -> str:
+    from desktop.domain.followup import SERVICE_KINDS
+
+    return SERVICE_KINDS.get(code, code)
+
+
+_AID_SUMMARIES: dict[str, tuple[tuple[str, str], ...]] = {
+    "aid.staff_assigned": (("staff_name", "责任人"), ("assigned_on", "日期")),
+    "aid.plan_made": (("made_on", "日期"), ("needs", "援助需求")),
+    "aid.step_done": (("done_on", "日期"), ("result", "完成情况")),
+    "aid.reentered": (("reentered_on", "日期"), ("measures", "新的援助措施")),
+    "aid.closed": (("closed_on", "日期"), ("reason", "原因")),
+    "post.placed": (("post", "岗位"), ("employer", "单位"), ("start_on", "上岗"), ("end_on", "至")),
+    "post.ended": (("ended_on", "日期"), ("reason", "原因")),
+    "credit.false_info_marked": (("marked_on", "日期"), ("finding", "不实信息")),
+    "credit.false_info_withdrawn": (("withdrawn_on", "日期"), ("reason", "理由")),
+}
+_VISIT_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "person": (
+        ("visited_on", "回访本人"),
+        ("employment_situation", "就业创业状况"),
+        ("measures_carried_out", "援助措施落实"),
+    ),
+    "employer": (
+        ("visited_on", "回访用人单位"),
+        ("employer", "单位"),
+        ("employment_status", "就业现状"),
+    ),
+}
+
+
+def _aid_summary(kind: str, payload: Mapping[str, Any]) -> str:
+    if kind == "survey.recorded":
+        wish = "有就业愿望" if payload.get("work_wish", True) is not False else "暂无就业愿望"
+        return _join(f"日期：{_get(payload, 'surveyed_on')}", wish, _get(payload, "job_wish"))
+    if kind == "followup.visited":
+        fields = _VISIT_FIELDS.get(_get(payload, "visit_kind"), ())
+        concerns = payload.get("concerns") or []
+        extra = (
+            "问题：" + "、".join(map(str, concerns))
+            if isinstance(concerns, list) and concerns
+            else ""
+        )
+        return _join(
+            *(f"{label}：{_get(payload, key)}" for key, label in fields if payload.get(key)),
+            extra,
+        )
+    return _join(
+        *(
+            f"{label}：{_get(payload, key)}"
+            for key, label in _AID_SUMMARIES[kind]
+            if payload.get(key)
+        )
+    )
 
 
 def _label(labels: Mapping[str, str], code: str) -> str:
@@ -297,36 +383,187 @@ def _reason_label(kind: str, reason: str) -> str:
     return found.label if found else reason
 
 
-def person_history(session: Session, person_id: str) -> list[HistoryEntry]:
-    """The person's own events and those of all their registrations, newest first."""
-    registrations = dict(
-        session.execute(
-            select(Registration.id, Registration.number).where(Registration.person_id == person_id)
-        ).all()
-    )
-    entity_filter: ColumnElement[bool] = (Event.entity_type == "person") & (
-        Event.entity_id == person_id
-    )
-    if registrations:
-        entity_filter = or_(
-            entity_filter,
-            (Event.entity_type == "registration") & Event.entity_id.in_(list(registrations)),
+_JOURNAL = cast(Table, Event.__table__)
+_HISTORY_COLUMNS = (
+    _JOURNAL.c.entity_type,
+    _JOURNAL.c.entity_id,
+    _JOURNAL.c.kind,
+    _JOURNAL.c.payload,
+    _JOURNAL.c.hlc,
+    _JOURNAL.c.id,
+    _JOURNAL.c.wall_time,
+    _JOURNAL.c.clerk_id,
+    _JOURNAL.c.counter_id,
+)
+
+
+def _events_of(session: Session, entities: Mapping[str, Sequence[str]]) -> list[Any]:
+    """The events of these entities (type → ids), newest first: one indexed probe per type
+    (ix_journal_entity), glued with UNION ALL."""
+    parts = [
+        select(*_HISTORY_COLUMNS).where(
+            _JOURNAL.c.entity_type == entity_type, _JOURNAL.c.entity_id.in_(list(ids))
         )
-    events = session.scalars(
-        select(Event).where(entity_filter).order_by(Event.hlc.desc(), Event.id.desc())
+        for entity_type, ids in entities.items()
+        if ids
+    ]
+    if not parts:
+        return []
+    query = union_all(*parts).subquery()
+    return list(
+        session.connection().execute(select(query).order_by(query.c.hlc.desc(), query.c.id.desc()))
     )
+
+
+def _history(
+    session: Session, entities: Mapping[str, Sequence[str]], numbers: Mapping[str, str]
+) -> list[HistoryEntry]:
+    """`numbers`: registration number by entity id, for entities that belong to one."""
     return [
         HistoryEntry(
-            hlc=event.hlc,
-            wall_time=event.wall_time,
-            kind=event.kind,
-            kind_label=KIND_LABELS.get(event.kind, event.kind),
-            registration_number=(
-                registrations.get(event.entity_id) if event.entity_type == "registration" else None
-            ),
-            clerk_id=event.clerk_id,
-            counter_id=event.counter_id,
-            summary=summarize(event.kind, event.payload),
+            hlc=row.hlc,
+            wall_time=row.wall_time,
+            kind=row.kind,
+            kind_label=KIND_LABELS.get(row.kind, row.kind),
+            registration_number=numbers.get(row.entity_id) if row.entity_type != "person" else None,
+            clerk_id=row.clerk_id,
+            counter_id=row.counter_id,
+            summary=summarize(row.kind, row.payload),
+            payload=row.payload if isinstance(row.payload, Mapping) else {},
+            entity_type=row.entity_type,
         )
-        for event in events
+        for row in _events_of(session, entities)
     ]
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """Everything the person's record page shows (issue 6): the person, their registrations
+    (newest first), the serving projections, and the full history, newest first. Home-visit
+    tasks come from home_visit_task: pulled visits show once desktop.services.verification.
+    refresh_home_visits has run (the 待办 page does)."""
+
+    person: Person | None
+    registrations: tuple[Registration, ...]
+    aid_plans: tuple[AidPlan, ...]
+    posts: tuple[WelfarePost, ...]
+    false_info_marks: tuple[FalseInfoMark, ...]
+    home_visits: tuple[HomeVisitTask, ...]
+    history: tuple[HistoryEntry, ...]
+
+    @property
+    def current_registration(self) -> Registration | None:
+        """The registration in force, else the newest."""
+        for registration in self.registrations:
+            if registration.status == "registered":
+                return registration
+        return self.registrations[0] if self.registrations else None
+
+    @property
+    def tier(self) -> str | None:
+        current = self.current_registration
+        return current.tier if current is not None else None
+
+    @property
+    def aid_plan(self) -> AidPlan | None:
+        current = self.current_registration
+        plans = {plan.id: plan for plan in self.aid_plans}
+        return plans.get(current.id) if current is not None else None
+
+    @property
+    def false_info_marked(self) -> bool:
+        return any(mark.status == "marked" for mark in self.false_info_marks)
+
+    def _of_kind(self, *kinds: str) -> tuple[HistoryEntry, ...]:
+        return tuple(entry for entry in self.history if entry.kind in kinds)
+
+    @property
+    def services(self) -> tuple[HistoryEntry, ...]:
+        return self._of_kind("service.recorded")
+
+    @property
+    def contacts(self) -> tuple[HistoryEntry, ...]:
+        return self._of_kind("contact.recorded")
+
+    @property
+    def refusals(self) -> tuple[HistoryEntry, ...]:
+        return self._of_kind("service.refused")
+
+    @property
+    def visits(self) -> tuple[HistoryEntry, ...]:
+        """回访本人 and 回访用人单位 (payload visit_kind "person" / "employer")."""
+        return self._of_kind("followup.visited")
+
+    @property
+    def surveys(self) -> tuple[HistoryEntry, ...]:
+        return self._of_kind("survey.recorded")
+
+    @property
+    def home_visit_events(self) -> tuple[HistoryEntry, ...]:
+        return tuple(entry for entry in self.history if entry.entity_type == "home_visit")
+
+
+def _sorted_registrations(registrations: Sequence[Registration]) -> tuple[Registration, ...]:
+    return tuple(
+        sorted(
+            registrations,
+            key=lambda r: (r.applied_on or dt.date.min, r.last_hlc or ""),
+            reverse=True,
+        )
+    )
+
+
+def person_record(session: Session, person_id: str) -> PersonRecord:
+    """The person's full record for the record page, in a handful of indexed queries."""
+    person = session.get(Person, person_id)
+    registrations = _sorted_registrations(
+        list(session.scalars(select(Registration).where(Registration.person_id == person_id)))
+    )
+    numbers = {registration.id: registration.number for registration in registrations}
+    plans = tuple(session.scalars(select(AidPlan).where(AidPlan.person_id == person_id)))
+    posts = tuple(
+        session.scalars(
+            select(WelfarePost)
+            .where(WelfarePost.person_id == person_id)
+            .order_by(WelfarePost.start_on.desc())
+        )
+    )
+    marks = tuple(
+        session.scalars(select(FalseInfoMark).where(FalseInfoMark.person_id == person_id))
+    )
+    visits: tuple[HomeVisitTask, ...] = ()
+    if numbers:
+        visits = tuple(
+            session.scalars(
+                select(HomeVisitTask)
+                .where(HomeVisitTask.registration_id.in_(list(numbers)))
+                .order_by(HomeVisitTask.assigned_on.desc())
+            )
+        )
+    for post in posts:
+        numbers[post.id] = numbers.get(post.registration_id, "")
+    for visit in visits:
+        numbers[visit.id] = numbers.get(visit.registration_id, "")
+    entities = {
+        "person": [person_id],
+        "registration": [registration.id for registration in registrations],
+        AID_PLAN: [plan.id for plan in plans],
+        FALSE_INFO: [mark.id for mark in marks],
+        WELFARE_POST: [post.id for post in posts],
+        "home_visit": [visit.id for visit in visits],
+    }
+    return PersonRecord(
+        person=person,
+        registrations=registrations,
+        aid_plans=plans,
+        posts=posts,
+        false_info_marks=marks,
+        home_visits=visits,
+        history=tuple(_history(session, entities, numbers)),
+    )
+
+
+def person_history(session: Session, person_id: str) -> list[HistoryEntry]:
+    """The person's own events and those of all their registrations, aid plans, posts,
+    false-information marks and home visits, newest first."""
+    return list(person_record(session, person_id).history)
