@@ -131,7 +131,18 @@ def _receiver_alive(callback: Callable[..., Any]) -> bool:
     while isinstance(callback, functools.partial):
         callback = callback.func
     receiver = getattr(callback, "__self__", None)
-    return not isinstance(receiver, QObject) or shiboken6.isValid(receiver)
+    if isinstance(receiver, QObject):
+        return shiboken6.isValid(receiver)
+    # A lambda or closure (`lambda items: self._on_loaded(generation, items)`): the Qt objects
+    # it captured must all still exist.
+    for cell in getattr(callback, "__closure__", None) or ():
+        try:
+            captured = cell.cell_contents
+        except ValueError:  # an empty cell
+            continue
+        if isinstance(captured, QObject) and not shiboken6.isValid(captured):
+            return False
+    return True
 
 
 def _describe(fn: Callable[..., Any]) -> str:

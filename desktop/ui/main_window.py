@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal, Slot
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
     from desktop.ui.document_dialog import DocumentDialog
     from desktop.ui.pages.apply_page import ApplyPage
     from desktop.ui.pages.audit_page import AuditPage
+    from desktop.ui.pages.followup_page import DeregistrationPage, FollowupPage
     from desktop.ui.pages.lists_page import ListsPage
+    from desktop.ui.pages.person_page import PersonRecordDialog
     from desktop.ui.pages.settings_page import SettingsPage
     from desktop.ui.pages.todo_page import TodoPage
     from desktop.ui.sync_controller import SyncController
@@ -40,7 +43,15 @@ if TYPE_CHECKING:
 # Pages built after the first paint: their modules import the use cases (SQLAlchemy,
 # reportlab), which would otherwise double the time to a shown window (issue 2: at most 2×
 # a bare window). Each is built at the latest when it is first shown or asked for.
-DEFERRED_PAGES: tuple[str, ...] = ("apply", "todo", "lists", "settings", "audit")
+DEFERRED_PAGES: tuple[str, ...] = (
+    "apply",
+    "todo",
+    "service",
+    "deregister",
+    "lists",
+    "settings",
+    "audit",
+)
 
 
 class _PageSlot(QWidget):
@@ -88,21 +99,13 @@ def work_areas() -> list[WorkArea]:
             "service",
             QCoreApplication.translate("MainWindow", "服务跟踪"),
             pixmap.SP_DialogHelpButton,
-            QCoreApplication.translate(
-                "MainWindow",
-                "本页将用于记录职业指导、职业介绍、培训项目推荐等服务和每月联系情况，"
-                "并跟踪就业困难人员的援助，尚未开放。",
-            ),
+            None,
         ),
         WorkArea(
             "deregister",
             QCoreApplication.translate("MainWindow", "注销"),
             pixmap.SP_DialogCancelButton,
-            QCoreApplication.translate(
-                "MainWindow",
-                "本页将用于办理失业登记注销：选择注销情形，打印注销告知，"
-                "并列出连续6个月无法取得联系等应注销的人员，尚未开放。",
-            ),
+            None,
         ),
         WorkArea(
             "statistics",
@@ -164,6 +167,10 @@ class MainWindow(QMainWindow):
     sig_background_loading_finished = Signal()
     """The non-essential start-up loading (status counts) is done, whatever its outcome."""
 
+    sig_person_record_opened = Signal(object)
+    """A person's record opened (the argument: desktop.ui.pages.person_page.PersonRecordDialog),
+    already showing."""
+
     def __init__(
         self, config: Config, store: Store | None = None, parent: QWidget | None = None
     ) -> None:
@@ -221,6 +228,8 @@ class MainWindow(QMainWindow):
             self._status_bar.set_sync_state(self.tr("离线（尚未连接中心数据库）"))
 
         self._search_page.sig_document_requested.connect(self.open_document_dialog)
+        self._search_page.sig_person_open_requested.connect(self.open_person_record)
+        self._person_dialogs: dict[str, PersonRecordDialog] = {}
         self._commitment_scanner = CommitmentScanner(self, config)
         if store is not None:
             self._commitment_scanner.set_store(store)
@@ -275,6 +284,37 @@ class MainWindow(QMainWindow):
     def audit_page(self) -> AuditPage:
         """The 审计 page."""
         return cast("AuditPage", self._ensure_page("audit"))
+
+    def followup_page(self) -> FollowupPage:
+        """The 服务跟踪 page."""
+        return cast("FollowupPage", self._ensure_page("service"))
+
+    def deregistration_page(self) -> DeregistrationPage:
+        """The 注销 page (the sweep's proposals to confirm)."""
+        return cast("DeregistrationPage", self._ensure_page("deregister"))
+
+    @Slot(str)
+    def open_person_record(self, person_id: str) -> PersonRecordDialog | None:
+        """Open (or bring forward) a person's record: from 查询, 待办 and 服务跟踪."""
+        if self._store is None or not person_id:
+            return None
+        dialog = self._person_dialogs.get(person_id)
+        if dialog is None:
+            from desktop.ui.pages.person_page import PersonRecordDialog
+
+            dialog = PersonRecordDialog(self._store, self._config, person_id, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.sig_changed.connect(self._on_person_changed)
+            dialog.sig_dialog_opened.connect(self._on_person_dialog_opened)
+            dialog.destroyed.connect(partial(self._forget_person_record, person_id))
+            self._person_dialogs[person_id] = dialog
+            dialog.show()
+        else:  # open already (behind the window, or minimised): bring it forward
+            dialog.showNormal()
+            dialog.raise_()
+            dialog.activateWindow()
+        self.sig_person_record_opened.emit(dialog)
+        return dialog
 
     def commitment_scanner(self) -> CommitmentScanner:
         """The barcode scanner catcher for signed commitment letters."""
@@ -340,7 +380,21 @@ class MainWindow(QMainWindow):
         if key == "todo":
             from desktop.ui.pages.todo_page import TodoPage
 
-            return TodoPage(config, store, self)
+            todo_page = TodoPage(config, store, self)
+            todo_page.sig_person_open_requested.connect(self.open_person_record)
+            return todo_page
+        if key == "service":
+            from desktop.ui.pages.followup_page import FollowupPage
+
+            followup_page = FollowupPage(config, store, self)
+            followup_page.sig_person_open_requested.connect(self.open_person_record)
+            return followup_page
+        if key == "deregister":
+            from desktop.ui.pages.followup_page import DeregistrationPage
+
+            deregistration_page = DeregistrationPage(config, store, self)
+            deregistration_page.sig_person_open_requested.connect(self.open_person_record)
+            return deregistration_page
         if key == "lists":
             from desktop.ui.pages.lists_page import ListsPage
 
@@ -442,6 +496,28 @@ class MainWindow(QMainWindow):
             self._ensure_page(self._areas[row].key)
         self._pages.setCurrentIndex(row)
         self.sig_page_changed.emit(self._areas[row].key)
+
+    def _forget_person_record(self, person_id: str, _destroyed: object = None) -> None:
+        self._person_dialogs.pop(person_id, None)
+
+    @Slot(str)
+    def _on_person_changed(self, _person_id: str) -> None:
+        # A contact or 注销 recorded from the record: the lists that show the person follow.
+        from desktop.ui.pages.followup_page import DeregistrationPage, FollowupPage
+
+        for key in ("service", "deregister"):
+            page = self._built_pages.get(key)
+            if isinstance(page, FollowupPage):
+                page.contacts().refresh()
+            elif isinstance(page, DeregistrationPage):
+                page.proposals().refresh()
+
+    @Slot(object)
+    def _on_person_dialog_opened(self, dialog: object) -> None:
+        from desktop.ui.document_dialog import DocumentDialog
+
+        if isinstance(dialog, DocumentDialog):
+            self.sig_document_dialog_opened.emit(dialog)
 
     def _on_events_counted(self, count: int) -> None:
         self._status_bar.set_events_waiting(count)

@@ -2,6 +2,179 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="zh_CN">
 <context>
+    <name>AidTab</name>
+    <message>
+        <source>服务项目</source>
+        <translation>Service item</translation>
+    </message>
+    <message>
+        <source>步骤</source>
+        <translation>Steps</translation>
+    </message>
+    <message>
+        <source>计划完成</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>完成情况</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>指定本人为援助责任人</source>
+        <translation>Make me the responsible staff member</translation>
+    </message>
+    <message>
+        <source>服务项目，如：职业技能培训</source>
+        <translation>Service item, e.g. vocational skills training</translation>
+    </message>
+    <message>
+        <source>步骤和计划完成日期，如：报名电工培训 2026-12-10</source>
+        <translation>Step and due date, e.g. enrol in electrician training 2026-12-10</translation>
+    </message>
+    <message>
+        <source>保存计划项目</source>
+        <translation>Save plan item</translation>
+    </message>
+    <message>
+        <source>援助需求</source>
+        <translation>Aid needs</translation>
+    </message>
+    <message>
+        <source>用顿号分隔，如：社会保险补贴、公益性岗位补贴</source>
+        <translation>Separated by 、, e.g. social insurance subsidy、public-welfare post subsidy</translation>
+    </message>
+    <message>
+        <source>保存回访本人</source>
+        <translation>Save visit to the person</translation>
+    </message>
+    <message>
+        <source>回访日期</source>
+        <translation>Visit date</translation>
+    </message>
+    <message>
+        <source>回访结论</source>
+        <translation>Visit outcome</translation>
+    </message>
+    <message>
+        <source>就业创业状况</source>
+        <translation>Employment situation</translation>
+    </message>
+    <message>
+        <source>政策落实情况</source>
+        <translation>Policies enjoyed</translation>
+    </message>
+    <message>
+        <source>援助措施落实</source>
+        <translation>Aid measures carried out</translation>
+    </message>
+    <message>
+        <source>后续服务措施</source>
+        <translation>Follow-up measures</translation>
+    </message>
+    <message>
+        <source>已签订劳动合同</source>
+        <translation>Labour contract signed</translation>
+    </message>
+    <message>
+        <source>已参加社会保险</source>
+        <translation>Social insurance paid</translation>
+    </message>
+    <message>
+        <source>工资按时足额发放</source>
+        <translation>Wages paid in full and on time</translation>
+    </message>
+    <message>
+        <source>保存回访用人单位</source>
+        <translation>Save visit to the employer</translation>
+    </message>
+    <message>
+        <source>用人单位</source>
+        <translation>Employer</translation>
+    </message>
+    <message>
+        <source>就业现状</source>
+        <translation>Employment status</translation>
+    </message>
+    <message>
+        <source>工作时间</source>
+        <translation>Working hours</translation>
+    </message>
+    <message>
+        <source>劳动强度</source>
+        <translation>Workload</translation>
+    </message>
+    <message>
+        <source>反映的问题</source>
+        <translation>Problems reported</translation>
+    </message>
+    <message>
+        <source>援助计划</source>
+        <translation>Aid plan</translation>
+    </message>
+    <message>
+        <source>回访本人</source>
+        <translation>Visit the person</translation>
+    </message>
+    <message>
+        <source>回访用人单位</source>
+        <translation>Visit the employer</translation>
+    </message>
+    <message>
+        <source>回访记录</source>
+        <translation>Follow-up visits</translation>
+    </message>
+    <message>
+        <source>记录未显示其属于就业困难人员，无需制定援助计划</source>
+        <translation>The record does not show an employment difficulty; no aid plan is needed</translation>
+    </message>
+    <message>
+        <source>援助中</source>
+        <translation>active</translation>
+    </message>
+    <message>
+        <source>已结束</source>
+        <translation>closed</translation>
+    </message>
+    <message>
+        <source>援助计划：{status}（第{round}轮）&#x3000;责任人：{staff}&#x3000;步骤 {done}/{total}</source>
+        <translation>Aid plan: {status} (round {round})  Staff: {staff}  Steps {done}/{total}</translation>
+    </message>
+    <message>
+        <source>未指定</source>
+        <translation>not assigned</translation>
+    </message>
+    <message>
+        <source>援助需求：{needs}</source>
+        <translation>Aid needs: {needs}</translation>
+    </message>
+    <message>
+        <source>尚未制定援助计划</source>
+        <translation>No aid plan yet</translation>
+    </message>
+    <message>
+        <source>公益性岗位：{post}（{employer}），{start} 至 {end}</source>
+        <translation>Public-welfare post: {post} ({employer}), {start} to {end}</translation>
+    </message>
+    <message>
+        <source>尚未享受、应协助落实的扶持政策：
+</source>
+        <translation>Policies qualified for but not yet enjoyed:
+</translation>
+    </message>
+    <message>
+        <source>符合条件的扶持政策均已享受</source>
+        <translation>All qualifying policies are enjoyed</translation>
+    </message>
+    <message>
+        <source>扶持政策读取失败：{reason}</source>
+        <translation>Could not read the policies: {reason}</translation>
+    </message>
+    <message>
+        <source>回访日期「{text}」不是有效日期</source>
+        <translation>Visit date &quot;{text}&quot; is not a valid date</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>失业登记</source>
@@ -533,6 +706,140 @@ You can start a new empty database and carry on (records not yet uploaded to the
     </message>
 </context>
 <context>
+    <name>DeregistrationDialog</name>
+    <message>
+        <source>注销失业登记</source>
+        <translation>Deregister unemployment registration</translation>
+    </message>
+    <message>
+        <source>证明材料或核实情况，如：养老保险待遇核定通知书、录用通知、死亡证明</source>
+        <translation>Evidence or findings, e.g. pension award notice, offer letter, death certificate</translation>
+    </message>
+    <message>
+        <source>元/月</source>
+        <translation>yuan/month</translation>
+    </message>
+    <message>
+        <source>其他说明（可不填）</source>
+        <translation>Other notes (optional)</translation>
+    </message>
+    <message>
+        <source>确认注销（Ctrl+Enter）</source>
+        <translation>Confirm deregistration (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>打印注销告知书</source>
+        <translation>Print deregistration notice</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>注销原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>注销日期</source>
+        <translation>Deregistration date</translation>
+    </message>
+    <message>
+        <source>依据</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>月收入</source>
+        <translation>Monthly income</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>请选择注销原因</source>
+        <translation>Please choose a reason</translation>
+    </message>
+    <message>
+        <source>注销日期「{text}」不是有效日期，请按 2026-11-26 的格式填写</source>
+        <translation>Deregistration date &quot;{text}&quot; is not a valid date; use the form 2026-11-26</translation>
+    </message>
+    <message>
+        <source>注销日期 {day} 晚于今天 {today}，请核对</source>
+        <translation>Deregistration date {day} is after today {today}; please check</translation>
+    </message>
+    <message>
+        <source>正在注销……</source>
+        <translation>Deregistering…</translation>
+    </message>
+    <message>
+        <source>注销后以适当方式告知本人：可打印注销告知书</source>
+        <translation>The person is told after deregistration: the notice can be printed</translation>
+    </message>
+    <message>
+        <source>按通知第五条，移居境外、被判刑收监执行、死亡及无法取得联系的不予告知</source>
+        <translation>Under notice §5 no notice is given for emigration, imprisonment, death or loss of contact</translation>
+    </message>
+    <message>
+        <source>记录与所选原因不符：</source>
+        <translation>The record contradicts the chosen reason:</translation>
+    </message>
+    <message>
+        <source>记录与所选原因无矛盾</source>
+        <translation>Nothing in the record contradicts the chosen reason</translation>
+    </message>
+    <message>
+        <source>无法核对记录：{reason}</source>
+        <translation>Could not check the record: {reason}</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>登记编号 {number}&#x3000;登记日期 {registered}&#x3000;最近联系 {last}</source>
+        <translation>Registration {number}  registered {registered}  last contact {last}</translation>
+    </message>
+    <message>
+        <source>该登记当前不是“已登记”状态，不能注销</source>
+        <translation>This registration is not in the registered state and cannot be deregistered</translation>
+    </message>
+    <message>
+        <source>已注销。请打印注销告知书交本人（或邮寄）。</source>
+        <translation>Deregistered. Please print the notice for the person (or post it).</translation>
+    </message>
+    <message>
+        <source>已注销。按通知第五条，此情形不予告知，无需打印注销告知书。</source>
+        <translation>Deregistered. Under notice §5 no notice is given in this case.</translation>
+    </message>
+    <message>
+        <source>未注销：记录与所选原因不符，请补充依据或改选原因</source>
+        <translation>Not deregistered: the record contradicts the reason; add evidence or choose another reason</translation>
+    </message>
+    <message>
+        <source>未注销：{reason}</source>
+        <translation>Not deregistered: {reason}</translation>
+    </message>
+    <message>
+        <source>确认注销须由审核人员办理</source>
+        <translation>Deregistration is confirmed by a reviewer</translation>
+    </message>
+</context>
+<context>
+    <name>DeregistrationPage</name>
+    <message>
+        <source>刷新（F5）</source>
+        <translation>Refresh (F5)</translation>
+    </message>
+    <message>
+        <source>其他情形的注销：在“查询”中找到人员，打开人员档案后点“注销”</source>
+        <translation>Other deregistrations: find the person in Search, open the record and click Deregister</translation>
+    </message>
+    <message>
+        <source>注销失业登记</source>
+        <translation>Deregister unemployment registration</translation>
+    </message>
+</context>
+<context>
     <name>DocumentDialog</name>
     <message>
         <source>就业失业登记表</source>
@@ -657,6 +964,72 @@ You can start a new empty database and carry on (records not yet uploaded to the
     <message>
         <source>正在打印，完成并记录后才能关闭。</source>
         <translation>Printing: the dialog can close once the print is done and recorded.</translation>
+    </message>
+</context>
+<context>
+    <name>DueModel</name>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>登记编号</source>
+        <translation>Registration no.</translation>
+    </message>
+    <message>
+        <source>登记日期</source>
+        <translation>Registered</translation>
+    </message>
+    <message>
+        <source>最近联系</source>
+        <translation>Last contact</translation>
+    </message>
+    <message>
+        <source>经办</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>逾期未联系</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>本月待联系</source>
+        <translation>Due this month</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>本人</source>
+        <translation>mine</translation>
+    </message>
+</context>
+<context>
+    <name>FollowupPage</name>
+    <message>
+        <source>每月联系</source>
+        <translation>Monthly contact</translation>
+    </message>
+    <message>
+        <source>注销建议</source>
+        <translation>Deregistration proposals</translation>
+    </message>
+    <message>
+        <source>刷新（F5）</source>
+        <translation>Refresh (F5)</translation>
+    </message>
+    <message>
+        <source>通知第五条：每月至少联系1次；↑↓选人，Enter 填写，Ctrl+Enter 保存</source>
+        <translation>Notice §5: at least one contact a month; ↑↓ pick, Enter fill in, Ctrl+Enter save</translation>
+    </message>
+    <message>
+        <source>服务跟踪</source>
+        <translation>Follow-up</translation>
     </message>
 </context>
 <context>
@@ -805,16 +1178,8 @@ Write it down and give it to the administrator in person; it must be changed at 
         <translation>Services</translation>
     </message>
     <message>
-        <source>本页将用于记录职业指导、职业介绍、培训项目推荐等服务和每月联系情况，并跟踪就业困难人员的援助，尚未开放。</source>
-        <translation>This page will be used to record services such as career guidance, job referrals and training recommendations, and the monthly contacts, and to follow the assistance of people with employment difficulties. Not yet open.</translation>
-    </message>
-    <message>
         <source>注销</source>
         <translation>Deregistration</translation>
-    </message>
-    <message>
-        <source>本页将用于办理失业登记注销：选择注销情形，打印注销告知，并列出连续6个月无法取得联系等应注销的人员，尚未开放。</source>
-        <translation>This page will be used to deregister: choose the reason, print the notice, and list the people due for deregistration, such as those out of contact for 6 consecutive months. Not yet open.</translation>
     </message>
     <message>
         <source>统计</source>
@@ -847,6 +1212,67 @@ Write it down and give it to the administrator in person; it must be changed at 
     <message>
         <source>无法统计待上传事件：{reason}</source>
         <translation>Cannot count the events waiting to upload: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>MonthlyContactPanel</name>
+    <message>
+        <source>本人经办</source>
+        <translation>Mine</translation>
+    </message>
+    <message>
+        <source>全窗口</source>
+        <translation>Whole counter</translation>
+    </message>
+    <message>
+        <source>待联系和逾期</source>
+        <translation>Due and overdue</translation>
+    </message>
+    <message>
+        <source>仅逾期</source>
+        <translation>Overdue only</translation>
+    </message>
+    <message>
+        <source>按姓名或登记编号筛选</source>
+        <translation>Filter by name or registration number</translation>
+    </message>
+    <message>
+        <source>人员档案（Ctrl+O）</source>
+        <translation>Person record (Ctrl+O)</translation>
+    </message>
+    <message>
+        <source>正在打开本地数据库……</source>
+        <translation>Opening the local database…</translation>
+    </message>
+    <message>
+        <source>{month}&#x3000;本人：{mine} 人（逾期 {mine_overdue}）&#x3000;全窗口：{all} 人（逾期 {all_overdue}）</source>
+        <translation>{month}  Mine: {mine} ({mine_overdue} overdue)  Counter: {all} ({all_overdue} overdue)</translation>
+    </message>
+    <message>
+        <source>联系名单读取失败：{reason}</source>
+        <translation>Could not read the contact list: {reason}</translation>
+    </message>
+    <message>
+        <source>没有符合筛选条件的人员</source>
+        <translation>Nobody matches the filter</translation>
+    </message>
+    <message>
+        <source>本月应联系的人员都已联系</source>
+        <translation>Everyone due this month has been contacted</translation>
+    </message>
+    <message>
+        <source>在左侧选择一名人员</source>
+        <translation>Pick a person on the left</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>{name}&#x3000;{number}
+最近联系：{last}</source>
+        <translation>{name}  {number}
+Last contact: {last}</translation>
     </message>
 </context>
 <context>
@@ -889,6 +1315,189 @@ Write it down and give it to the administrator in person; it must be changed at 
     </message>
 </context>
 <context>
+    <name>PersonRecordDialog</name>
+    <message>
+        <source>人员档案</source>
+        <translation>Person record</translation>
+    </message>
+    <message>
+        <source>查看完整信息</source>
+        <translation>Show full details</translation>
+    </message>
+    <message>
+        <source>显示完整证件号码和联系电话（记入审计记录）</source>
+        <translation>Show the whole ID number and phone (recorded in the audit trail)</translation>
+    </message>
+    <message>
+        <source>已标记：登记所依据的信息不实（纳入人社信用体系）</source>
+        <translation>Marked: the registration rests on false information (HR social security credit system)</translation>
+    </message>
+    <message>
+        <source>记录联系</source>
+        <translation>Record contact</translation>
+    </message>
+    <message>
+        <source>记录服务</source>
+        <translation>Record service</translation>
+    </message>
+    <message>
+        <source>拒绝服务</source>
+        <translation>Refusal</translation>
+    </message>
+    <message>
+        <source>注销…</source>
+        <translation>Deregister…</translation>
+    </message>
+    <message>
+        <source>打印/预览</source>
+        <translation>Print/preview</translation>
+    </message>
+    <message>
+        <source>打印政策、服务、机构三张清单（记为一次服务）及文书</source>
+        <translation>Print the policy, service and agency lists (recorded as a service) and documents</translation>
+    </message>
+    <message>
+        <source>刷新（F5）</source>
+        <translation>Refresh (F5)</translation>
+    </message>
+    <message>
+        <source>服务与经历</source>
+        <translation>Services and history</translation>
+    </message>
+    <message>
+        <source>登记编号</source>
+        <translation>Registration no.</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>受理日期</source>
+        <translation>Applied</translation>
+    </message>
+    <message>
+        <source>登记日期</source>
+        <translation>Registered</translation>
+    </message>
+    <message>
+        <source>最近联系</source>
+        <translation>Last contact</translation>
+    </message>
+    <message>
+        <source>注销日期</source>
+        <translation>Deregistration date</translation>
+    </message>
+    <message>
+        <source>注销原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>登记记录</source>
+        <translation>Registrations</translation>
+    </message>
+    <message>
+        <source>分级分类</source>
+        <translation>Service tier</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>与规则确定的等级不同时必须填写理由</source>
+        <translation>Required when differing from the rules&apos; tier</translation>
+    </message>
+    <message>
+        <source>设定服务等级</source>
+        <translation>Set service tier</translation>
+    </message>
+    <message>
+        <source>当前等级</source>
+        <translation>Current tier</translation>
+    </message>
+    <message>
+        <source>规则建议</source>
+        <translation>Rules suggest</translation>
+    </message>
+    <message>
+        <source>设定为</source>
+        <translation>Set to</translation>
+    </message>
+    <message>
+        <source>改定理由</source>
+        <translation>Override reason</translation>
+    </message>
+    <message>
+        <source>本人的角色不能查看完整证件号码和联系电话</source>
+        <translation>Your role may not see whole ID numbers and phone numbers</translation>
+    </message>
+    <message>
+        <source>人员档案 — {name}</source>
+        <translation>Person record — {name}</translation>
+    </message>
+    <message>
+        <source>{birth}（{age}岁）</source>
+        <translation>{birth} (age {age})</translation>
+    </message>
+    <message>
+        <source>电话 {phone}</source>
+        <translation>Phone {phone}</translation>
+    </message>
+    <message>
+        <source>当前无有效失业登记（最近一次：{status}）</source>
+        <translation>No registration in force (latest: {status})</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>未设定</source>
+        <translation>not set</translation>
+    </message>
+    <message>
+        <source>已登记 {number}（{registered}）&#x3000;服务等级：{tier}&#x3000;最近联系：{last}</source>
+        <translation>Registered {number} ({registered})  Tier: {tier}  Last contact: {last}</translation>
+    </message>
+    <message>
+        <source>无有效登记，不设服务等级</source>
+        <translation>No registration in force, no tier</translation>
+    </message>
+    <message>
+        <source>{tier}（{day} 由 {clerk} 设定）</source>
+        <translation>{tier} (set {day} by {clerk})</translation>
+    </message>
+    <message>
+        <source>；改定理由：{reason}</source>
+        <translation>; override reason: {reason}</translation>
+    </message>
+    <message>
+        <source>尚未设定</source>
+        <translation>Not set yet</translation>
+    </message>
+    <message>
+        <source>档案读取失败：{reason}</source>
+        <translation>Could not read the record: {reason}</translation>
+    </message>
+    <message>
+        <source>已显示完整信息（已记入审计记录）</source>
+        <translation>Full details shown (recorded in the audit trail)</translation>
+    </message>
+    <message>
+        <source>就业援助</source>
+        <translation>Employment aid</translation>
+    </message>
+    <message>
+        <source>本人的角色不能记录服务和联系</source>
+        <translation>Your role may not record services and contacts</translation>
+    </message>
+    <message>
+        <source>确认注销须由审核人员办理</source>
+        <translation>Deregistration is confirmed by a reviewer</translation>
+    </message>
+</context>
+<context>
     <name>PrinterChooser</name>
     <message>
         <source>正在查找打印机……</source>
@@ -905,6 +1514,140 @@ Write it down and give it to the administrator in person; it must be changed at 
     <message>
         <source>无法读取打印机列表：{reason}</source>
         <translation>Cannot read the printer list: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>ProposalModel</name>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>登记编号</source>
+        <translation>Registration no.</translation>
+    </message>
+    <message>
+        <source>注销原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>依据</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>（待核实）{reason}</source>
+        <translation>(to check) {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>RecordForms</name>
+    <message>
+        <source>已联系上本人</source>
+        <translation>Reached the person</translation>
+    </message>
+    <message>
+        <source>就业失业情况、求职进展等（可不填）</source>
+        <translation>Employment situation, job search (optional)</translation>
+    </message>
+    <message>
+        <source>保存联系（Ctrl+Enter）</source>
+        <translation>Save contact (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>联系日期</source>
+        <translation>Contact date</translation>
+    </message>
+    <message>
+        <source>联系方式</source>
+        <translation>Method</translation>
+    </message>
+    <message>
+        <source>情况</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>联系（Alt+1）</source>
+        <translation>Contact (Alt+1)</translation>
+    </message>
+    <message>
+        <source>服务内容（必填）</source>
+        <translation>Service content (required)</translation>
+    </message>
+    <message>
+        <source>结果或后续跟进</source>
+        <translation>Result or follow-up</translation>
+    </message>
+    <message>
+        <source>保存服务（Ctrl+Enter）</source>
+        <translation>Save service (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>服务日期</source>
+        <translation>Service date</translation>
+    </message>
+    <message>
+        <source>服务类别</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>服务内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <source>用人单位</source>
+        <translation>Employer</translation>
+    </message>
+    <message>
+        <source>推荐岗位</source>
+        <translation>Post referred</translation>
+    </message>
+    <message>
+        <source>培训项目</source>
+        <translation>Training project</translation>
+    </message>
+    <message>
+        <source>服务结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>服务（Alt+2）</source>
+        <translation>Service (Alt+2)</translation>
+    </message>
+    <message>
+        <source>有正当理由（不计入连续拒绝次数）</source>
+        <translation>Valid reason (not counted as a refusal in a row)</translation>
+    </message>
+    <message>
+        <source>本人所说的理由</source>
+        <translation>The person&apos;s reason</translation>
+    </message>
+    <message>
+        <source>保存拒绝记录（Ctrl+Enter）</source>
+        <translation>Save refusal (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>拒绝的服务</source>
+        <translation>Service refused</translation>
+    </message>
+    <message>
+        <source>理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>拒绝服务（Alt+3）</source>
+        <translation>Refusal (Alt+3)</translation>
+    </message>
+    <message>
+        <source>本人的角色不能记录服务和联系</source>
+        <translation>Your role may not record services and contacts</translation>
+    </message>
+    <message>
+        <source>{what}「{text}」不是有效日期，请按 2026-11-26 的格式填写</source>
+        <translation>{what} &quot;{text}&quot; is not a valid date; use the form 2026-11-26</translation>
     </message>
 </context>
 <context>
@@ -1072,6 +1815,10 @@ Write it down and give it to the administrator in person; it must be changed at 
     <message>
         <source>输入身份证号码、姓名或手机号码查询（Ctrl+F）</source>
         <translation>Search by ID number, name or mobile number (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Enter 或双击打开人员档案</source>
+        <translation>Enter or double click opens the person record</translation>
     </message>
     <message>
         <source>输入身份证号码、姓名或手机号码开始查询</source>
@@ -1353,6 +2100,45 @@ Write it down and give it to the administrator in person; it must be changed at 
     </message>
 </context>
 <context>
+    <name>SweepProposalsPanel</name>
+    <message>
+        <source>系统每日比对记录提出的注销建议，须逐一核实后确认；Enter 打开注销办理</source>
+        <translation>Proposals of the daily sweep; check and confirm each; Enter opens deregistration</translation>
+    </message>
+    <message>
+        <source>核实并注销…</source>
+        <translation>Check and deregister…</translation>
+    </message>
+    <message>
+        <source>人员档案（Ctrl+O）</source>
+        <translation>Person record (Ctrl+O)</translation>
+    </message>
+    <message>
+        <source>正在打开本地数据库……</source>
+        <translation>Opening the local database…</translation>
+    </message>
+    <message>
+        <source>正在比对记录……</source>
+        <translation>Checking the records…</translation>
+    </message>
+    <message>
+        <source>没有待确认的注销建议</source>
+        <translation>No proposals to confirm</translation>
+    </message>
+    <message>
+        <source>确认注销须由审核人员办理</source>
+        <translation>Deregistration is confirmed by a reviewer</translation>
+    </message>
+    <message>
+        <source>注销建议 {count} 条（其中待核实 {warnings} 条）</source>
+        <translation>{count} proposals ({warnings} to check)</translation>
+    </message>
+    <message>
+        <source>注销建议读取失败：{reason}</source>
+        <translation>Could not read the proposals: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>SyncController</name>
     <message>
         <source>离线（尚未连接中心数据库）</source>
@@ -1449,8 +2235,8 @@ Write it down and give it to the administrator in person; it must be changed at 
         <translation>Refresh (F5)</translation>
     </message>
     <message>
-        <source>按办结期限排序，逾期为红色；Enter 打开核实</source>
-        <translation>Sorted by deadline, overdue in red; Enter opens verification</translation>
+        <source>按办结期限排序，逾期为红色；Enter 打开核实，Ctrl+O 打开人员档案</source>
+        <translation>By deadline, overdue in red; Enter opens verification, Ctrl+O the person record</translation>
     </message>
     <message>
         <source>正在打开本地数据库……</source>

@@ -141,7 +141,12 @@ class FullRecordViewer(QObject):
     def _view(self, person_id: str, reason: str) -> None:
         run_db(
             view_full_record_on_database_thread, self._store, self._config, person_id, reason
-        ).on_success(self.sig_full_record_shown.emit).on_error(self._on_refused)
+        ).on_success(self._on_shown).on_error(self._on_refused)
+
+    def _on_shown(self, record: object) -> None:
+        # A bound method, not the signal's emit: a viewer closed while the query ran is then
+        # recognised as gone and the outcome dropped (emitting on a deleted QObject crashes).
+        self.sig_full_record_shown.emit(record)
 
     def _on_refused(self, error: BaseException) -> None:
         self.sig_full_record_refused.emit(getattr(error, "message", None) or str(error))

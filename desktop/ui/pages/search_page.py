@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -93,6 +93,10 @@ class SearchPage(QWidget):
     """打印/预览 of a document for the selected person: the document's `dengji print` name and
     the person id (their latest registration is the one printed)."""
 
+    sig_person_open_requested = Signal(str)
+    """Open the person's record (Enter or a double click on a result); the argument is the
+    person id."""
+
     def __init__(self, store: Store | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
@@ -163,6 +167,9 @@ class SearchPage(QWidget):
         self._hits_view.setObjectName("resultsTable")
         self._configure_table(self._hits_view, self._hits_model)
         self._hits_view.selectionModel().selectionChanged.connect(self._on_hit_selection_changed)
+        # Enter (the search field's Enter selected the first result) or a double click.
+        self._hits_view.activated.connect(self._on_hit_activated)
+        self._hits_view.setToolTip(self.tr("Enter 或双击打开人员档案"))
 
         self._results_message = QLabel(self)
         self._results_message.setObjectName("resultsMessage")
@@ -269,6 +276,17 @@ class SearchPage(QWidget):
         self._debounce.stop()
         self._select_first_when_shown = True
         self._start_search(self._search_field.text().strip())
+
+    def open_selected_person(self) -> None:
+        """Ask for the selected person's record (as Enter on the result does)."""
+        if self._selected_hit is not None:
+            self.sig_person_open_requested.emit(self._selected_hit.person_id)
+
+    @Slot(QModelIndex)
+    def _on_hit_activated(self, index: QModelIndex) -> None:
+        hit = self._hits_model.hit_at(index.row())
+        if hit is not None:
+            self.sig_person_open_requested.emit(hit.person_id)
 
     def print_button(self) -> QPushButton:
         """打印/预览, enabled while a person is selected."""

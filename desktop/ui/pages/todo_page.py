@@ -154,6 +154,9 @@ class TodoPage(QWidget):
     sig_dialog_opened = Signal(object)
     """A 核实 dialog opened (the argument), already showing."""
 
+    sig_person_open_requested = Signal(str)
+    """Open the applicant's record (Ctrl+O); the argument is the person id."""
+
     def __init__(
         self,
         config: Config,
@@ -177,7 +180,9 @@ class TodoPage(QWidget):
         refresh = QPushButton(self.tr("刷新（F5）"), self)
         refresh.setObjectName("refreshTodo")
         refresh.clicked.connect(self.refresh)
-        hint = QLabel(self.tr("按办结期限排序，逾期为红色；Enter 打开核实"), self)
+        hint = QLabel(
+            self.tr("按办结期限排序，逾期为红色；Enter 打开核实，Ctrl+O 打开人员档案"), self
+        )
         hint.setStyleSheet("color: #616161;")
         header = QHBoxLayout()
         header.addWidget(title)
@@ -212,6 +217,9 @@ class TodoPage(QWidget):
         layout.addLayout(header)
         layout.addWidget(self._stack, 1)
         QShortcut(QKeySequence("F5"), self).activated.connect(self.refresh)
+        opener = QShortcut(QKeySequence("Ctrl+O"), self)
+        opener.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        opener.activated.connect(self.open_current_person)
         self._show_message(self.tr("正在打开本地数据库……") if store is None else "")
 
     # -- public API -----------------------------------------------------------------------
@@ -264,6 +272,13 @@ class TodoPage(QWidget):
         dialog.show()
         self.sig_dialog_opened.emit(dialog)
         return dialog
+
+    @Slot()
+    def open_current_person(self) -> None:
+        """Ask for the current row's person record (Ctrl+O)."""
+        item = self._model.item_at(self._view.currentIndex().row())
+        if item is not None:
+            self.sig_person_open_requested.emit(item.person_id)
 
     # -- slots ----------------------------------------------------------------------------
 

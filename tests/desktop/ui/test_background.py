@@ -149,3 +149,31 @@ def test_outcome_for_a_deleted_widget_is_dropped(qtbot) -> None:
     release.set()
     with qtbot.waitSignal(task.sig_task_succeeded, timeout=5000):
         pass  # delivered without calling into the deleted label (that would raise)
+
+
+def test_outcome_for_a_lambda_capturing_a_deleted_widget_is_dropped(qtbot) -> None:
+    """`lambda items: self._on_loaded(generation, items)` must not reach a closed page."""
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel()
+    calls: list[object] = []
+    release = threading.Event()
+
+    task = run_in_background(release.wait, 5).on_success(
+        lambda value: (calls.append(value), label.setText(str(value)))
+    )
+    label.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(label), timeout=5000)
+    release.set()
+    with qtbot.waitSignal(task.sig_task_succeeded, timeout=5000):
+        pass
+    assert calls == []  # the closure captured a deleted QLabel: not called
+
+
+def test_a_lambda_capturing_live_objects_is_called(qtbot) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel()
+    qtbot.addWidget(label)
+    run_in_background(str, 42).on_success(lambda value: label.setText(value))
+    qtbot.waitUntil(lambda: label.text() == "42", timeout=5000)
