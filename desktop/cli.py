@@ -389,6 +389,126 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- report (issue 9)
+
+
+def _report_scheme(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from desktop.reports.period import PeriodScheme
+
+    return PeriodScheme.DAY_21 if args.day_21 else PeriodScheme.CALENDAR
+
+
+def _central_report(args: argparse.Namespace, config):  # type: ignore[no-untyped-def]
+    from desktop.reports.central import central_monthly_report
+    from desktop.sync.connection import connect, parse_central_url
+    from desktop.sync.credentials import CredentialStore, credential_account
+    from desktop.sync.errors import CentralConfigError
+
+    url = args.central_url or config.central_url
+    if not url:
+        raise CentralConfigError(
+            "未配置中心数据库地址：请用 --central-url 指定或在配置文件 [central] url 中填写"
+        )
+    address = parse_central_url(url)
+    password = address.password or CredentialStore().load(credential_account(address))
+    connection = connect(address, password, application_name="dengji-report")
+    try:
+        return central_monthly_report(
+            connection, args.month, args.region or "620000", scheme=_report_scheme(args)
+        )
+    finally:
+        connection.close()
+
+
+def _cmd_report_monthly(args: argparse.Namespace) -> int:
+    from desktop.config import load_config
+    from desktop.reports.export import report_pdf, report_xlsx
+    from desktop.reports.monthly import monthly_report
+
+    if args.format != "json" and args.out is None:
+        print(f"错误：--format {args.format} 须用 --out 指定输出文件", file=sys.stderr)
+        return 2
+    if args.central:
+        config = load_config()
+        report = _central_report(args, config)
+    else:
+        config, store = _open_store_for_cli(args.db)
+        try:
+            with store.session(write=False) as session:
+                report = monthly_report(
+                    session,
+                    args.month,
+                    args.region or config.region_code,
+                    scheme=_report_scheme(args),
+                )
+        finally:
+            store.close()
+    if args.format == "json":
+        text = json.dumps(report.to_json(), ensure_ascii=False, indent=2)
+        if args.out is None:
+            print(text)
+            return 0
+        args.out.write_text(text + "\n", encoding="utf-8")
+    elif args.format == "xlsx":
+        args.out.write_bytes(report_xlsx(report))
+    else:
+        args.out.write_bytes(report_pdf(report, issuer=config.counter_name))
+    print(f"已生成{report.region_name}{report.period.label}月报（{args.format}）：{args.out}")
+    return 0
+
+
+def _cmd_report_check(args: argparse.Namespace) -> int:
+    from desktop.reports.consistency import check_consistency
+
+    config, store = _open_store_for_cli(args.db)
+    try:
+        with store.session(write=False) as session:
+            check = check_consistency(
+                session, args.month, args.region or config.region_code, scheme=_report_scheme(args)
+            )
+    finally:
+        store.close()
+    if args.json:
+        _print_json(check.to_json())
+    else:
+        print(check.summary())
+        for difference in check.differences:
+            who = " ".join(
+                part
+                for part in (
+                    difference.registration_number,
+                    difference.person_name,
+                    difference.id_number_masked,
+                )
+                if part
+            )
+            print(f"- {who}：{difference.reason}" if who else f"- {difference.reason}")
+    return 0 if check.consistent else 1
+
+
+def _add_report_subparser(sub) -> None:  # type: ignore[no-untyped-def]
+    report = sub.add_parser("report", help="统计报表：城镇登记失业人员月报、三统一校验")
+    report_sub = report.add_subparsers(dest="report_command", required=True)
+    monthly = report_sub.add_parser("monthly", help="城镇登记失业人员月报")
+    check = report_sub.add_parser("check", help="三统一校验（台账、系统数据、统计报表）")
+    for each in (monthly, check):
+        each.add_argument("--month", required=True, metavar="YYYY-MM", help="统计月份")
+        each.add_argument(
+            "--region", default=None, metavar="CODE", help="行政区划代码（默认本窗口）"
+        )
+        each.add_argument(
+            "--day-21", action="store_true", help="统计期为上月21日至本月20日（默认自然月）"
+        )
+        each.add_argument("--db", type=Path, default=argparse.SUPPRESS)
+    monthly.add_argument("--central", action="store_true", help="在中心数据库统计（市州或全省）")
+    monthly.add_argument("--central-url", default=None, help="中心数据库地址（默认取配置）")
+    monthly.add_argument("--format", choices=["json", "pdf", "xlsx"], default="json")
+    monthly.add_argument("--out", type=Path, default=None, metavar="FILE")
+    monthly.set_defaults(func=_cmd_report_monthly)
+    check.add_argument("--json", action="store_true", help="以 JSON 输出")
+    check.set_defaults(func=_cmd_report_check)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dengji", description="失业登记窗口客户端（甘人社通〔2020〕111号）"
@@ -483,6 +603,8 @@ def build_parser() -> argparse.ArgumentParser:
     r_rt.add_argument("sex", choices=["M", "F"])
     r_rt.add_argument("--category", choices=["worker", "cadre"], default="worker")
     r_rt.set_defaults(func=_cmd_rules_retirement)
+
+    _add_report_subparser(sub)
 
     try:
         from devices.cli import add_card_subparser

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from desktop.ui.background import run_db
 from desktop.ui.clerk_session import clerk_session
-from desktop.ui.pages.planned_page import PlannedPage
 from desktop.ui.pages.search_page import SearchPage
 from desktop.ui.scanner import CommitmentScanner
 from desktop.ui.status_bar import DengjiStatusBar
@@ -48,6 +47,7 @@ DEFERRED_PAGES: tuple[str, ...] = (
     "todo",
     "service",
     "deregister",
+    "statistics",
     "lists",
     "settings",
     "audit",
@@ -65,12 +65,11 @@ class _PageSlot(QWidget):
 
 @dataclass(frozen=True)
 class WorkArea:
-    """One entry of the navigation: its key, Chinese title, icon and (if not built) purpose."""
+    """One entry of the navigation: its key, Chinese title and icon."""
 
     key: str
     title: str
     icon: QStyle.StandardPixmap
-    purpose: str | None  # None: the page is built; else what the page will be for
 
 
 def work_areas() -> list[WorkArea]:
@@ -81,60 +80,47 @@ def work_areas() -> list[WorkArea]:
             "search",
             QCoreApplication.translate("MainWindow", "查询"),
             pixmap.SP_FileDialogContentsView,
-            None,
         ),
         WorkArea(
             "apply",
             QCoreApplication.translate("MainWindow", "受理登记"),
             pixmap.SP_FileDialogNewFolder,
-            None,
         ),
         WorkArea(
             "todo",
             QCoreApplication.translate("MainWindow", "待办"),
             pixmap.SP_FileDialogDetailedView,
-            None,
         ),
         WorkArea(
             "service",
             QCoreApplication.translate("MainWindow", "服务跟踪"),
             pixmap.SP_DialogHelpButton,
-            None,
         ),
         WorkArea(
             "deregister",
             QCoreApplication.translate("MainWindow", "注销"),
             pixmap.SP_DialogCancelButton,
-            None,
         ),
         WorkArea(
             "statistics",
             QCoreApplication.translate("MainWindow", "统计"),
             pixmap.SP_FileDialogInfoView,
-            QCoreApplication.translate(
-                "MainWindow",
-                "本页将用于统计登记失业人数、新增登记、注销和就业困难人员等数据，"
-                "并生成月度报表，尚未开放。",
-            ),
         ),
         WorkArea(
             "lists",
             QCoreApplication.translate("MainWindow", "清单"),
             pixmap.SP_FileIcon,
-            None,
         ),
         WorkArea(
             "settings",
             QCoreApplication.translate("MainWindow", "设置"),
             pixmap.SP_ComputerIcon,
-            None,
         ),
         # Shown in the navigation only to a 管理员 (issue 8); the service refuses anyone else.
         WorkArea(
             "audit",
             QCoreApplication.translate("MainWindow", "审计"),
             pixmap.SP_FileDialogListView,
-            None,
         ),
     ]
 
@@ -200,13 +186,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, area.key)
             item.setSizeHint(QSize(0, 40))
             self._navigation.addItem(item)
-            page: QWidget
-            if area.purpose is not None:
-                page = PlannedPage(area.title, area.purpose)
-            elif area.key in self._built_pages:
-                page = self._built_pages[area.key]
-            else:
-                page = _PageSlot(self)
+            page = self._built_pages.get(area.key) or _PageSlot(self)
             page.setObjectName(f"page_{area.key}")
             self._page_by_key[area.key] = page
             self._pages.addWidget(page)
@@ -395,6 +375,10 @@ class MainWindow(QMainWindow):
             deregistration_page = DeregistrationPage(config, store, self)
             deregistration_page.sig_person_open_requested.connect(self.open_person_record)
             return deregistration_page
+        if key == "statistics":
+            from desktop.ui.pages.statistics_page import StatisticsPage
+
+            return StatisticsPage(config, store, self)
         if key == "lists":
             from desktop.ui.pages.lists_page import ListsPage
 

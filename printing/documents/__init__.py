@@ -11,6 +11,7 @@ from printing.documents import (
     commitment,
     contact_sheet,
     deregistration_notice,
+    monthly_report,
     policy_list,
     registration_form,
     service_list,
@@ -24,4 +25,5 @@ DOCUMENTS: dict[str, ModuleType] = {
     "agency-list": agency_list,
     "deregistration-notice": deregistration_notice,
     "contact-sheet": contact_sheet,
+    "monthly-report": monthly_report,
 }

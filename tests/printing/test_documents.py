@@ -37,6 +37,7 @@ def test_the_cli_names() -> None:
         "agency-list",
         "deregistration-notice",
         "contact-sheet",
+        "monthly-report",
     }
     for module in DOCUMENTS.values():
         assert module.TEMPLATE_VERSION

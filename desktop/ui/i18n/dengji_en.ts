@@ -1186,10 +1186,6 @@ Write it down and give it to the administrator in person; it must be changed at 
         <translation>Statistics</translation>
     </message>
     <message>
-        <source>本页将用于统计登记失业人数、新增登记、注销和就业困难人员等数据，并生成月度报表，尚未开放。</source>
-        <translation>This page will be used to count the registered unemployed, new registrations, deregistrations and people with employment difficulties, and to produce the monthly report. Not yet open.</translation>
-    </message>
-    <message>
         <source>清单</source>
         <translation>Lists</translation>
     </message>
@@ -2097,6 +2093,181 @@ Last contact: {last}</translation>
     <message>
         <source>读卡失败：{reason}</source>
         <translation>Read failed: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>StatisticsPage</name>
+    <message>
+        <source>自然月</source>
+        <translation>Calendar month</translation>
+    </message>
+    <message>
+        <source>上月21日至本月20日</source>
+        <translation>21st of last month to 20th</translation>
+    </message>
+    <message>
+        <source>统计</source>
+        <translation>Compute</translation>
+    </message>
+    <message>
+        <source>三统一校验</source>
+        <translation>Consistency check</translation>
+    </message>
+    <message>
+        <source>导出PDF</source>
+        <translation>Export PDF</translation>
+    </message>
+    <message>
+        <source>导出XLSX</source>
+        <translation>Export XLSX</translation>
+    </message>
+    <message>
+        <source>月报</source>
+        <translation>Monthly report</translation>
+    </message>
+    <message>
+        <source>图表</source>
+        <translation>Charts</translation>
+    </message>
+    <message>
+        <source>督查指标</source>
+        <translation>Supervision</translation>
+    </message>
+    <message>
+        <source>统计月份</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <source>地区</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <source>统计期</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>按窗口</source>
+        <translation>By counter</translation>
+    </message>
+    <message>
+        <source>按县（区）</source>
+        <translation>By county</translation>
+    </message>
+    <message>
+        <source>按市（州）</source>
+        <translation>By city</translation>
+    </message>
+    <message>
+        <source>点击一个数字，查看其背后的明细</source>
+        <translation>Click a number to see the cases behind it</translation>
+    </message>
+    <message>
+        <source>汇总层级</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <source>尚未校验。校验按事件日志重算每个数字，与系统数据和报表逐一核对。</source>
+        <translation>Not checked yet. The check recomputes every figure from the journal and compares it with the system data and the report.</translation>
+    </message>
+    <message>
+        <source>定稿</source>
+        <translation>Finalise</translation>
+    </message>
+    <message>
+        <source>每处差异须在「说明」列写明原因后方可定稿。</source>
+        <translation>Write the reason for every difference in the &quot;Explanation&quot; column before finalising.</translation>
+    </message>
+    <message>
+        <source>正在统计……</source>
+        <translation>Computing…</translation>
+    </message>
+    <message>
+        <source>正在按事件日志重算并核对……</source>
+        <translation>Recomputing from the journal and comparing…</translation>
+    </message>
+    <message>
+        <source>正在导出……</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <source>{region}{period}：期末城镇登记失业 {stock} 人，新增 {inflow} 人，注销 {outflow} 人</source>
+        <translation>{region} {period}: {stock} registered urban unemployed at the end, {inflow} new, {outflow} deregistered</translation>
+    </message>
+    <message>
+        <source>城镇登记失业人数趋势</source>
+        <translation>Registered urban unemployed</translation>
+    </message>
+    <message>
+        <source>期末人数</source>
+        <translation>At month end</translation>
+    </message>
+    <message>
+        <source>新增、注销登记及逾期办结</source>
+        <translation>New registrations, deregistrations and late settlements</translation>
+    </message>
+    <message>
+        <source>新增登记</source>
+        <translation>New registrations</translation>
+    </message>
+    <message>
+        <source>注销登记</source>
+        <translation>Deregistrations</translation>
+    </message>
+    <message>
+        <source>逾期办结</source>
+        <translation>Settled late</translation>
+    </message>
+    <message>
+        <source>{unit}「{indicator}」共 {count} 件：</source>
+        <translation>{unit} &quot;{indicator}&quot;: {count} cases:</translation>
+    </message>
+    <message>
+        <source>登记编号</source>
+        <translation>Registration no.</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>证件号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>窗口</source>
+        <translation>Counter</translation>
+    </message>
+    <message>
+        <source>情况</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>差异及原因</source>
+        <translation>Difference and reason</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Explanation</translation>
+    </message>
+    <message>
+        <source>已导出：{path}</source>
+        <translation>Exported: {path}</translation>
+    </message>
+    <message>
+        <source>{period}月报已定稿</source>
+        <translation>Monthly report of {period} finalised</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Excel 文件 (*.xlsx)</source>
+        <translation>Excel files (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>导出月报</source>
+        <translation>Export monthly report</translation>
     </message>
 </context>
 <context>

@@ -8,8 +8,7 @@ from PySide6.QtWidgets import QApplication, QListWidget
 
 from desktop.config import Config
 from desktop.store.db import Store
-from desktop.ui.main_window import MainWindow, count_events_waiting, work_areas
-from desktop.ui.pages.planned_page import PlannedPage
+from desktop.ui.main_window import MainWindow, count_events_waiting
 from desktop.ui.pages.search_page import SearchPage
 
 # 审计 (issue 8) is listed last and shown only to a 管理员.
@@ -75,23 +74,6 @@ def test_ctrl_f_goes_to_search_and_focuses_the_field(qtbot, window: MainWindow) 
     qtbot.waitUntil(lambda: QApplication.focusWidget() is field, timeout=1000)
 
 
-def unbuilt_page_keys() -> list[str]:
-    """The work areas still shown as a planned page (the others are built)."""
-    return [area.key for area in work_areas() if area.purpose is not None]
-
-
-def test_unbuilt_pages_say_what_they_will_hold_and_offer_no_controls(window: MainWindow) -> None:
-    from PySide6.QtWidgets import QAbstractButton, QLineEdit
-
-    for key in unbuilt_page_keys():
-        page = window.page(key)
-        assert isinstance(page, PlannedPage), key
-        assert page.purpose().startswith("本页将用于"), key
-        assert page.purpose().endswith("尚未开放。"), key
-        assert page.findChildren(QAbstractButton) == [], key
-        assert page.findChildren(QLineEdit) == [], key
-
-
 def test_status_bar_sections(qtbot, window: MainWindow) -> None:
     texts = window.status_bar().section_texts()
     assert texts["clerk"] == "经办人：未登录"
@@ -155,14 +137,3 @@ def test_window_shown_before_the_database_is_open(qtbot, demo_store: Store) -> N
     with qtbot.waitSignal(page.sig_search_finished, timeout=5000) as blocker:
         qtbot.keyClicks(page.search_field(), "13893112345")
     assert blocker.args == [1]
-
-
-def test_the_purpose_of_an_unbuilt_page_is_not_clipped(qtbot, window: MainWindow) -> None:
-    from PySide6.QtWidgets import QLabel
-
-    for key in unbuilt_page_keys():
-        window.show_page(key)
-        label = window.page(key).findChild(QLabel, "plannedPagePurpose")
-        qtbot.waitUntil(lambda label=label: label.isVisible(), timeout=1000)
-        qtbot.wait(20)  # let the layout settle
-        assert label.height() >= label.heightForWidth(label.width()), key

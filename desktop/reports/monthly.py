@@ -1,0 +1,673 @@
+"""The monthly report of 城镇登记失业人员 (notice §6): stock, inflow, outflow and breakdowns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from desktop.domain.codes import code_table
+from desktop.reports.facts import RegistrationFacts
+from desktop.reports.period import (
+    PeriodScheme,
+    ReportError,
+    ReportingPeriod,
+    beijing_today,
+    check_region,
+    region_label,
+    reporting_period,
+    trend_periods,
+)
+
+__all__ = [
+    "AGE_BANDS",
+    "DURATION_BANDS",
+    "Breakdown",
+    "MonthlyReport",
+    "ReportTable",
+    "TrendPoint",
+    "age_band",
+    "compute_monthly_report",
+    "duration_band",
+    "education_group",
+    "monthly_report",
+]
+
+# Age at the period's last day; the bands of the labour statistics (16 is the notice §1 floor).
+AGE_BANDS: tuple[tuple[str, str, int, int], ...] = (
+    ("16-24", "16—24岁", 16, 24),
+    ("25-34", "25—34岁", 25, 34),
+    ("35-44", "35—44岁", 35, 44),
+    ("45-54", "45—54岁", 45, 54),
+    ("55+", "55岁及以上", 55, 200),
+)
+# Months unemployed at the period's last day, from 失业时间 (else the registration date).
+DURATION_BANDS: tuple[tuple[str, str, int, int], ...] = (
+    ("0-2", "3个月以下", 0, 2),
+    ("3-5", "3—6个月", 3, 5),
+    ("6-11", "6—12个月", 6, 11),
+    ("12-23", "1—2年", 12, 23),
+    ("24+", "2年及以上", 24, 100_000),
+)
+UNKNOWN = "unknown"
+UNKNOWN_LABEL = "未填写"
+_EDUCATION_GROUPS = ("10", "20", "30", "40", "60", "70", "80", "90")
+_SEX_CODES = (("1", "男"), ("2", "女"))
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Counts by code, in the code table's order, with the codes' Chinese labels."""
+
+    key: str
+    title: str
+    rows: tuple[tuple[str, str, int], ...]  # (code, label, count)
+    note: str = ""
+
+    def count(self, code: str) -> int:
+        for row_code, _label, count in self.rows:
+            if row_code == code:
+                return count
+        return 0
+
+    @property
+    def total(self) -> int:
+        return sum(count for _code, _label, count in self.rows)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One month of the trend charts (城镇 only)."""
+
+    key: str
+    label: str
+    stock_end: int
+    inflow: int
+    outflow: int
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """One table as the screen, the XLSX sheet and the PDF show it (the same cells)."""
+
+    key: str
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str | int, ...], ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    """城镇登记失业人员 of one region and reporting month.
+
+    notice §6: 常住地为城镇的登记失业人员（包括农村进城务工人员和其他非本地户籍人员）; the urban
+    flag is the person's 常住地 城乡 field, whatever the 户口性质.
+    """
+
+    region: str
+    region_name: str
+    period: ReportingPeriod
+    as_of: dt.date
+    source: str  # "local" or "central"
+    stock_start: int
+    inflow: int
+    outflow: int
+    stock_end: int
+    stock_end_all: int  # 城乡合计
+    stock_end_urban_unknown: int  # 常住地城乡 not recorded: counted in neither
+    outflow_by_reason: Breakdown
+    inflow_by_cause: Breakdown
+    breakdowns: tuple[Breakdown, ...]
+    trend: tuple[TrendPoint, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def complete(self) -> bool:
+        """False while the period has not ended: the figures are as of `as_of`."""
+        return self.period.is_complete(self.as_of)
+
+    def breakdown(self, key: str) -> Breakdown:
+        for item in (self.outflow_by_reason, self.inflow_by_cause, *self.breakdowns):
+            if item.key == key:
+                return item
+        raise KeyError(key)
+
+    def figures(self) -> dict[str, int]:
+        """Every figure under a stable key ("summary.stock_end", "sex.1", …): what the
+        consistency check compares and a finalised report keeps."""
+        figures = {
+            "summary.stock_start": self.stock_start,
+            "summary.inflow": self.inflow,
+            "summary.outflow": self.outflow,
+            "summary.stock_end": self.stock_end,
+            "summary.stock_end_all": self.stock_end_all,
+            "summary.stock_end_urban_unknown": self.stock_end_urban_unknown,
+        }
+        for item in (self.outflow_by_reason, self.inflow_by_cause, *self.breakdowns):
+            for code, _label, count in item.rows:
+                figures[f"{item.key}.{code}"] = count
+        return figures
+
+    def tables(self) -> list[ReportTable]:
+        """The report's tables in print order: the one source of the screen, XLSX and PDF."""
+        summary = ReportTable(
+            "summary",
+            "表1 城镇登记失业人员增减情况",
+            ("项目", "人数"),
+            (
+                ("上期末城镇登记失业人数", self.stock_start),
+                ("本期新增登记", self.inflow),
+                ("本期注销登记", self.outflow),
+                ("本期末城镇登记失业人数", self.stock_end),
+                ("本期末登记失业人数（城乡合计）", self.stock_end_all),
+                ("其中：常住地城乡属性未填写", self.stock_end_urban_unknown),
+            ),
+            "期末人数 = 上期末人数 + 本期新增 - 本期注销。",
+        )
+        tables = [summary, _breakdown_table("表2", self.outflow_by_reason, self.outflow)]
+        tables.append(_breakdown_table("表3", self.inflow_by_cause, self.inflow))
+        for number, item in enumerate(self.breakdowns, start=4):
+            tables.append(_breakdown_table(f"表{number}", item, self.stock_end))
+        tables.append(
+            ReportTable(
+                "trend",
+                f"表{4 + len(self.breakdowns)} 近{len(self.trend)}个月城镇登记失业人员变动",
+                ("月份", "期末人数", "新增登记", "注销登记"),
+                tuple(
+                    (point.label, point.stock_end, point.inflow, point.outflow)
+                    for point in self.trend
+                ),
+            )
+        )
+        return tables
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as JSON types (the CLI's --format json)."""
+        return {
+            "region": self.region,
+            "region_name": self.region_name,
+            "month": self.period.key,
+            "period": {
+                "scheme": self.period.scheme.value,
+                "start": self.period.start.isoformat(),
+                "end": self.period.end.isoformat(),
+                "label": self.period.label,
+            },
+            "as_of": self.as_of.isoformat(),
+            "complete": self.complete,
+            "source": self.source,
+            "figures": self.figures(),
+            "tables": [
+                {
+                    "key": table.key,
+                    "title": table.title,
+                    "columns": list(table.columns),
+                    "rows": [list(row) for row in table.rows],
+                    "note": table.note,
+                }
+                for table in self.tables()
+            ],
+            "trend": [
+                {
+                    "month": point.key,
+                    "stock_end": point.stock_end,
+                    "inflow": point.inflow,
+                    "outflow": point.outflow,
+                }
+                for point in self.trend
+            ],
+            "notes": list(self.notes),
+        }
+
+
+def _share(count: int, total: int) -> str:
+    return f"{count * 100 / total:.1f}" if total else "—"
+
+
+def _breakdown_table(number: str, item: Breakdown, base: int) -> ReportTable:
+    rows: list[tuple[str | int, ...]] = [
+        (label, count, _share(count, base)) for _code, label, count in item.rows
+    ]
+    rows.append(("合计", base, "100.0" if base else "—"))
+    if item.key == "difficulty":
+        rows[-1] = ("期末人数", base, "100.0" if base else "—")
+    return ReportTable(
+        item.key, f"{number} {item.title}", ("项目", "人数", "占比（%）"), tuple(rows), item.note
+    )
+
+
+# --------------------------------------------------------------------------- classification
+
+
+def age_band(birth_date: str | None, on: str) -> str:
+    """AGE_BANDS code of the age on `on` (ISO dates as text); UNKNOWN without a birth date."""
+    if not birth_date or len(birth_date) < 10:
+        return UNKNOWN
+    age = int(on[:4]) - int(birth_date[:4]) - (birth_date[5:10] > on[5:10])
+    for code, _label, low, high in AGE_BANDS:
+        if low <= age <= high:
+            return code
+    return "16-24" if age < 16 else UNKNOWN
+
+
+def duration_band(since: str | None, on: str) -> str:
+    """DURATION_BANDS code of whole months from `since` to `on`; UNKNOWN without a date."""
+    if not since or len(since) < 10:
+        return UNKNOWN
+    months = (int(on[:4]) - int(since[:4])) * 12 + int(on[5:7]) - int(since[5:7])
+    if since[8:10] > on[8:10]:
+        months -= 1
+    months = max(0, months)
+    for code, _label, low, high in DURATION_BANDS:
+        if low <= months <= high:
+            return code
+    return UNKNOWN
+
+
+def education_group(code: str | None) -> str:
+    """GB/T 4658 group ("31" 大学专科毕业 → "30"); UNKNOWN when not recorded."""
+    if not code:
+        return UNKNOWN
+    group = code[0] + "0"
+    return group if group in _EDUCATION_GROUPS else "90"
+
+
+def _rows(
+    counts: Mapping[str, int], codes: Sequence[tuple[str, str]], *, keep_unknown: bool = True
+) -> tuple[tuple[str, str, int], ...]:
+    rows = [(code, label, counts.get(code, 0)) for code, label in codes]
+    known = {code for code, _label in codes}
+    other = sum(count for code, count in counts.items() if code not in known and code != UNKNOWN)
+    if other:
+        rows.append(("other", "其他代码", other))
+    if keep_unknown and counts.get(UNKNOWN, 0):
+        rows.append((UNKNOWN, UNKNOWN_LABEL, counts[UNKNOWN]))
+    return tuple(rows)
+
+
+def _table_codes(name: str, *, top_level_only: bool = False) -> list[tuple[str, str]]:
+    table = code_table(name)
+    return [(item.code, item.label) for item in table if not top_level_only or item.parent is None]
+
+
+# --------------------------------------------------------------------------- the computation
+
+
+def _period_key_function(scheme: PeriodScheme) -> Any:
+    """ISO date text → the key ("YYYY-MM") of the reporting month it falls in."""
+    if scheme is PeriodScheme.CALENDAR:
+        return lambda day: day[:7]
+    cache: dict[str, str] = {}
+
+    def key(day: str) -> str:
+        found = cache.get(day)
+        if found is None:
+            if day[8:10] <= "20":
+                found = day[:7]
+            else:
+                year, month = int(day[:4]), int(day[5:7])
+                found = f"{year + month // 12:04d}-{month % 12 + 1:02d}"
+            cache[day] = found
+        return found
+
+    return key
+
+
+@dataclass
+class _Tallies:
+    """The counts a report is made of, filled from facts (Python) or from SQL aggregates."""
+
+    stock_start: int = 0
+    inflow: int = 0
+    outflow: int = 0
+    stock_end: int = 0
+    stock_all: int = 0
+    urban_unknown: int = 0
+    any_data: bool = False
+    sex: Counter[str] = field(default_factory=Counter)
+    age: Counter[str] = field(default_factory=Counter)
+    education: Counter[str] = field(default_factory=Counter)
+    cause: Counter[str] = field(default_factory=Counter)
+    difficulty: Counter[str] = field(default_factory=Counter)
+    duration: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    inflow_causes: Counter[str] = field(default_factory=Counter)
+    in_by_key: Counter[str] = field(default_factory=Counter)
+    out_by_key: Counter[str] = field(default_factory=Counter)
+
+    def add_categories(self, categories: Sequence[str], count: int) -> None:
+        for category in categories:
+            self.difficulty[category] += count
+        if categories:
+            self.difficulty["any"] += count
+
+
+def _tally_facts(facts: Iterable[RegistrationFacts], period: ReportingPeriod, end: str) -> _Tallies:
+    """One pass over the facts; `end` is the period's last day (or today, if earlier)."""
+    start = period.start.isoformat()
+    before = (period.start - dt.timedelta(days=1)).isoformat()
+    key_of = _period_key_function(period.scheme)
+    tallies = _Tallies()
+    for fact in facts:
+        registered = fact.registered_on
+        if (fact.applied_on is not None and fact.applied_on <= end) or (
+            registered is not None and registered <= end
+        ):
+            tallies.any_data = True
+        if registered is None or fact.status not in ("registered", "deregistered"):
+            continue
+        gone = fact.deregistered_on if fact.status == "deregistered" else None
+        in_stock_end = registered <= end and (gone is None or gone > end)
+        urban = fact.residence_urban
+        if in_stock_end:
+            tallies.stock_all += 1
+            if urban is None:
+                tallies.urban_unknown += 1
+        if urban is not True:
+            continue
+        tallies.in_by_key[key_of(registered)] += 1
+        if gone is not None:
+            tallies.out_by_key[key_of(gone)] += 1
+        if registered <= before and (gone is None or gone > before):
+            tallies.stock_start += 1
+        if start <= registered <= end:
+            tallies.inflow += 1
+            tallies.inflow_causes[fact.unemployment_cause or UNKNOWN] += 1
+        if gone is not None and start <= gone <= end:
+            tallies.outflow += 1
+            tallies.reasons[fact.deregistration_reason or UNKNOWN] += 1
+        if in_stock_end:
+            tallies.stock_end += 1
+            tallies.sex[fact.sex if fact.sex in ("1", "2") else UNKNOWN] += 1
+            tallies.age[age_band(fact.birth_date, end)] += 1
+            tallies.education[education_group(fact.education)] += 1
+            tallies.cause[fact.unemployment_cause or UNKNOWN] += 1
+            tallies.add_categories(fact.difficulty_categories, 1)
+            tallies.duration[duration_band(fact.unemployed_since or registered, end)] += 1
+    return tallies
+
+
+def compute_monthly_report(
+    facts: Iterable[RegistrationFacts],
+    region: str,
+    period: ReportingPeriod,
+    *,
+    as_of: dt.date,
+    source: str = "local",
+    trend_months: int = 12,
+    allow_empty: bool = False,
+) -> MonthlyReport:
+    """The report from registration facts (projections or journal folds: the same function)."""
+    end = min(period.end, as_of).isoformat()
+    tallies = _tally_facts(facts, period, end)
+    return _report_from_tallies(
+        tallies, region, period, as_of, source, trend_months, allow_empty=allow_empty
+    )
+
+
+def _report_from_tallies(
+    tallies: _Tallies,
+    region: str,
+    period: ReportingPeriod,
+    as_of: dt.date,
+    source: str,
+    trend_months: int = 12,
+    *,
+    allow_empty: bool = False,
+) -> MonthlyReport:
+    if not tallies.any_data and not allow_empty:
+        raise ReportError(
+            f"{region_label(region)}（{region}）{period.label}没有登记失业数据："
+            "截至该月末无人申请或登记失业。请核对月份和地区，或先同步中心数据库的数据"
+        )
+    notes = []
+    if not period.is_complete(as_of):
+        notes.append(f"本月尚未结束，数据截至 {as_of.isoformat()}。")
+    if tallies.urban_unknown:
+        notes.append(
+            f"期末有 {tallies.urban_unknown} 人未填写常住地城乡属性，"
+            "未计入城镇登记失业人员，请补录。"
+        )
+    return MonthlyReport(
+        region=region,
+        region_name=region_label(region),
+        period=period,
+        as_of=as_of,
+        source=source,
+        stock_start=tallies.stock_start,
+        inflow=tallies.inflow,
+        outflow=tallies.outflow,
+        stock_end=tallies.stock_end,
+        stock_end_all=tallies.stock_all,
+        stock_end_urban_unknown=tallies.urban_unknown,
+        outflow_by_reason=Breakdown(
+            "outflow",
+            "本期注销人员按注销原因",
+            _rows(tallies.reasons, _table_codes("deregistration_reason")),
+        ),
+        inflow_by_cause=Breakdown(
+            "inflow",
+            "本期新增登记人员按失业原因",
+            _rows(tallies.inflow_causes, _table_codes("unemployment_cause")),
+        ),
+        breakdowns=_stock_breakdowns(tallies),
+        trend=_trend(period, trend_months, tallies.in_by_key, tallies.out_by_key),
+        notes=tuple(notes),
+    )
+
+
+def _stock_breakdowns(tallies: _Tallies) -> tuple[Breakdown, ...]:
+    categories = Counter({code: n for code, n in tallies.difficulty.items() if code != "any"})
+    difficulty_rows = (
+        ("any", "就业困难人员（任一类别）", tallies.difficulty.get("any", 0)),
+        *_rows(categories, _table_codes("difficulty_category"), keep_unknown=False),
+    )
+    return (
+        Breakdown("sex", "期末城镇登记失业人员按性别", _rows(tallies.sex, _SEX_CODES)),
+        Breakdown(
+            "age",
+            "期末城镇登记失业人员按年龄段",
+            _rows(tallies.age, [(code, label) for code, label, _low, _high in AGE_BANDS]),
+            "年龄按统计期末日计算。",
+        ),
+        Breakdown(
+            "education",
+            "期末城镇登记失业人员按文化程度",
+            _rows(tallies.education, _table_codes("education", top_level_only=True)),
+        ),
+        Breakdown(
+            "cause",
+            "期末城镇登记失业人员按失业原因",
+            _rows(tallies.cause, _table_codes("unemployment_cause")),
+        ),
+        Breakdown(
+            "difficulty",
+            "期末城镇登记失业人员中的就业困难人员",
+            difficulty_rows,
+            "按登记时认定的类别；一人可属多个类别，各类别之和可大于就业困难人员人数。",
+        ),
+        Breakdown(
+            "duration",
+            "期末城镇登记失业人员按失业持续时间",
+            _rows(tallies.duration, [(code, label) for code, label, _low, _high in DURATION_BANDS]),
+            "自失业时间（未填写时自登记日期）起算至统计期末。",
+        ),
+    )
+
+
+def _trend(
+    period: ReportingPeriod, months: int, in_by_key: Counter[str], out_by_key: Counter[str]
+) -> tuple[TrendPoint, ...]:
+    periods = trend_periods(period, months)
+    first = periods[0].key
+    # Stock at the end of each month = registrations up to it − deregistrations up to it.
+    stock = sum(n for key, n in in_by_key.items() if key < first) - sum(
+        n for key, n in out_by_key.items() if key < first
+    )
+    points = []
+    for each in periods:
+        inflow, outflow = in_by_key.get(each.key, 0), out_by_key.get(each.key, 0)
+        stock += inflow - outflow
+        label = f"{each.month.year}年{each.month.month}月"
+        points.append(TrendPoint(each.key, label, stock, inflow, outflow))
+    return tuple(points)
+
+
+# --------------------------------------------------------------------------- SQL (SQLite)
+# The same counts as _tally_facts, aggregated inside SQLite: a county's 100,000 rows cost more
+# to bring into Python than to count (bench/bench_statistics.py). tests/desktop/reports check
+# that both give the same report.
+
+
+def _key_sql(column: str, scheme: PeriodScheme) -> str:
+    if scheme is PeriodScheme.CALENDAR:
+        return f"substr({column}, 1, 7)"
+    return (
+        f"CASE WHEN substr({column}, 9, 2) <= '20' THEN substr({column}, 1, 7)"
+        f" ELSE strftime('%Y-%m', {column}, 'start of month', '+1 month') END"
+    )
+
+
+_AGE_SQL = (
+    "(CAST(substr(:end, 1, 4) AS INTEGER) - CAST(substr(p.birth_date, 1, 4) AS INTEGER)"
+    " - (substr(p.birth_date, 6, 5) > substr(:end, 6, 5)))"
+)
+_SINCE = "coalesce(r.unemployed_since, r.registered_on)"
+_MONTHS_SQL = (
+    f"((CAST(substr(:end, 1, 4) AS INTEGER) - CAST(substr({_SINCE}, 1, 4) AS INTEGER)) * 12"
+    f" + CAST(substr(:end, 6, 2) AS INTEGER) - CAST(substr({_SINCE}, 6, 2) AS INTEGER)"
+    f" - (substr({_SINCE}, 9, 2) > substr(:end, 9, 2)))"
+)
+_GONE = "CASE WHEN r.status = 'deregistered' THEN r.deregistered_on END"
+_STOCK_SQL = (
+    "SELECT p.sex, substr(p.education, 1, 1), r.unemployment_cause, r.difficulty_categories,"
+    # Age band index 0..4 of AGE_BANDS: 16—24 (and younger), 25—34, 35—44, 45—54, 55+.
+    f" CASE WHEN length(p.birth_date) >= 10 THEN min(max(({_AGE_SQL} - 15) / 10, 0), 4) END,"
+    f" CASE WHEN length({_SINCE}) >= 10 THEN min(max({_MONTHS_SQL}, 0), 24) END, count(*)"
+    " FROM registration r JOIN person p ON p.id = r.person_id"
+    " WHERE {region} AND r.status IN ('registered', 'deregistered')"
+    " AND r.registered_on <= :end"
+    f" AND ({_GONE} IS NULL OR {_GONE} > :end) AND p.residence_urban = 1"
+    " GROUP BY 1, 2, 3, 4, 5, 6"
+)
+_FLOW_SQL = (
+    "SELECT {registered_key}, {gone_key}, p.residence_urban,"
+    " CASE WHEN r.registered_on BETWEEN :start AND :end THEN r.unemployment_cause END,"
+    f" CASE WHEN {_GONE} BETWEEN :start AND :end THEN r.deregistration_reason END,"
+    f" sum(r.registered_on <= :before AND ({_GONE} IS NULL OR {_GONE} > :before)),"
+    f" sum(r.registered_on <= :end AND ({_GONE} IS NULL OR {_GONE} > :end)),"
+    " sum(r.registered_on BETWEEN :start AND :end),"
+    f" sum({_GONE} BETWEEN :start AND :end), count(*)"
+    " FROM registration r LEFT JOIN person p ON p.id = r.person_id"
+    " WHERE {region} AND r.status IN ('registered', 'deregistered')"
+    " AND r.registered_on IS NOT NULL"
+    " GROUP BY 1, 2, 3, 4, 5"
+)
+_ANY_DATA_SQL = (
+    "SELECT 1 FROM registration r WHERE {region}"
+    " AND (r.applied_on <= :end OR r.registered_on <= :end) LIMIT 1"
+)
+
+
+def _region_sql(region: str) -> tuple[str, dict[str, str]]:
+    from desktop.domain.workdays import region_prefix
+
+    prefix = region_prefix(region)
+    return "r.region >= :region_low AND r.region < :region_high", {
+        "region_low": prefix,
+        "region_high": prefix + "\uffff",
+    }
+
+
+def _age_code(band_index: int | None) -> str:
+    return UNKNOWN if band_index is None else AGE_BANDS[band_index][0]
+
+
+def _duration_code(months: int | None) -> str:
+    if months is None:
+        return UNKNOWN
+    for code, _label, low, high in DURATION_BANDS:
+        if low <= months <= high:
+            return code
+    return UNKNOWN
+
+
+def _tally_sql(session: Session, region: str, period: ReportingPeriod, end: str) -> _Tallies:
+    from desktop.reports.facts import _categories
+
+    connection = session.connection().connection.driver_connection
+    assert connection is not None
+    where, parameters = _region_sql(region)
+    dates = {
+        "start": period.start.isoformat(),
+        "end": end,
+        "before": (period.start - dt.timedelta(days=1)).isoformat(),
+    }
+    tallies = _Tallies()
+    if not connection.execute(
+        _ANY_DATA_SQL.format(region=where), {**parameters, **dates}
+    ).fetchone():
+        return tallies
+    tallies.any_data = True
+    stock = connection.execute(
+        _STOCK_SQL.format(region=where), {**parameters, "end": end}
+    ).fetchall()
+    for sex, education, cause, categories, age, months, count in stock:
+        tallies.sex[sex if sex in ("1", "2") else UNKNOWN] += count
+        tallies.age[_age_code(age)] += count
+        tallies.education[education_group(education)] += count
+        tallies.cause[cause or UNKNOWN] += count
+        tallies.add_categories(_categories(categories), count)
+        tallies.duration[_duration_code(months)] += count
+    flows = _FLOW_SQL.format(
+        region=where,
+        registered_key=_key_sql("r.registered_on", period.scheme),
+        gone_key=_key_sql(_GONE, period.scheme),
+    )
+    for row in connection.execute(flows, {**parameters, **dates}).fetchall():
+        registered_key, gone_key, urban, cause, reason, start_n, end_n, in_n, out_n, n = row
+        if end_n:
+            tallies.stock_all += end_n
+            if urban is None:
+                tallies.urban_unknown += end_n
+        if urban != 1:
+            continue
+        tallies.in_by_key[registered_key] += n
+        if gone_key is not None:
+            tallies.out_by_key[gone_key] += n
+        tallies.stock_start += start_n
+        tallies.stock_end += end_n
+        if in_n:
+            tallies.inflow += in_n
+            tallies.inflow_causes[cause or UNKNOWN] += in_n
+        if out_n:
+            tallies.outflow += out_n
+            tallies.reasons[reason or UNKNOWN] += out_n
+    return tallies
+
+
+def monthly_report(
+    session: Session,
+    month: dt.date | str,
+    region: str,
+    *,
+    scheme: PeriodScheme = PeriodScheme.CALENDAR,
+    today: dt.date | None = None,
+) -> MonthlyReport:
+    """The monthly report from this counter's projections.
+
+    Refused with a Chinese message (ReportError): a malformed month, a month not yet begun,
+    a region code that does not exist, a month and region without any data.
+    """
+    today = today or beijing_today()
+    region = check_region(region)
+    period = reporting_period(month, scheme, today=today)
+    end = min(period.end, today).isoformat()
+    return _report_from_tallies(
+        _tally_sql(session, region, period, end), region, period, today, "local"
+    )

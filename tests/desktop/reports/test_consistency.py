@@ -1,0 +1,205 @@
+"""三统一: the journal refolded, compared with the projections and the report; differences listed
+per person with the reason; finalising refused until each is explained."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+
+from desktop.domain.roles import PermissionDeniedError, Role
+from desktop.reports.consistency import (
+    FOLDED_KINDS,
+    JournalFolds,
+    check_consistency,
+    finalise_report,
+    finalised_reports,
+)
+from desktop.reports.facts import PERSON_FACT_FIELDS, REGISTRATION_FACT_FIELDS
+from desktop.reports.period import ReportError, reporting_period
+from desktop.store.db import Store
+from desktop.store.journal import Actor, record
+from desktop.store.projector import entity_events, fold
+from tests.desktop.reports.conftest import MONTH, REGION, TODAY
+
+STATISTICIAN = Actor("zhaomin", "demo-counter-01", roles=frozenset({Role.STATISTICIAN}))
+
+
+def test_the_demo_county_is_consistent(county_store: Store) -> None:
+    with county_store.session(write=False) as session:
+        check = check_consistency(session, MONTH, REGION, today=TODAY)
+    assert check.consistent, check.differences
+    assert len(check.ledger) == check.report.stock_end
+    assert check.report.figures() == check.journal_report.figures()
+    assert check.events_folded > 0
+    assert "三统一校验通过" in check.summary()
+
+
+def test_folding_only_the_report_kinds_gives_the_same_compared_fields(
+    county_store: Store,
+) -> None:
+    """Why the check may skip contacts, services and commitments: they change no field the
+    figures read."""
+    with county_store.session(write=False) as session:
+        ids = session.connection().exec_driver_sql(
+            "SELECT DISTINCT entity_type, entity_id FROM journal"
+            " WHERE entity_type IN ('person', 'registration')"
+        )
+        compared = {"person": PERSON_FACT_FIELDS, "registration": REGISTRATION_FACT_FIELDS}
+        for entity_type, entity_id in ids:
+            events = entity_events(session, entity_type, entity_id)
+            whole = fold(entity_type, events)
+            part = fold(entity_type, [e for e in events if e.kind in FOLDED_KINDS[entity_type]])
+            assert whole is not None and part is not None
+            for name in compared[entity_type]:
+                assert whole[name] == part[name], (entity_type, name)
+
+
+def _tamper(store: Store, sql: str) -> str:
+    """Change a projection behind the journal's back; the registration number changed."""
+    with store.session() as session:
+        connection = session.connection()
+        number = connection.exec_driver_sql(
+            "SELECT number FROM registration WHERE status = 'registered'"
+            " AND registered_on < '2025-06-01' ORDER BY number LIMIT 1"
+        ).scalar_one()
+        connection.exec_driver_sql(sql.replace("{number}", number))
+    return number
+
+
+def test_a_projection_changed_behind_the_journal_is_listed_with_the_person(
+    county: Store,
+) -> None:
+    number = _tamper(
+        county,
+        "UPDATE registration SET status = 'deregistered', deregistered_on = '2025-11-05',"
+        " deregistration_reason = '21' WHERE number = '{number}'",
+    )
+    with county.session(write=False) as session:
+        check = check_consistency(session, MONTH, REGION, today=TODAY)
+    assert not check.consistent
+    mine = [d for d in check.differences if d.registration_number == number]
+    assert {d.key.split("@")[0] for d in mine} >= {"field:status", "field:deregistered_on"}
+    status = next(d for d in mine if d.key.startswith("field:status"))
+    assert "系统数据为「已注销」" in status.reason and "按事件日志重算为「已登记」" in status.reason
+    assert status.person_name and "*" in status.id_number_masked
+    figures = [d for d in check.differences if d.kind == "figure"]
+    assert any("本期注销登记" in d.reason for d in figures)
+    assert "差异" in check.summary()
+
+
+def test_a_missing_projection_and_a_person_field_are_found(county: Store) -> None:
+    number = _tamper(county, "DELETE FROM registration WHERE number = '{number}'")
+    with county.session() as session:
+        session.connection().exec_driver_sql(
+            "UPDATE person SET residence_urban = 0 WHERE id = (SELECT person_id FROM registration"
+            " WHERE status = 'registered' ORDER BY number DESC LIMIT 1)"
+        )
+    with county.session(write=False) as session:
+        check = check_consistency(session, MONTH, REGION, today=TODAY)
+    kinds = {d.kind for d in check.differences}
+    assert {"missing_projection", "field"} <= kinds
+    missing = next(d for d in check.differences if d.kind == "missing_projection")
+    assert missing.registration_number == number and "系统数据中缺失" in missing.reason
+    assert any("人员城乡" in d.reason for d in check.differences)
+
+
+def test_finalising_waits_for_every_explanation_then_records_the_figures(county: Store) -> None:
+    _tamper(county, "UPDATE registration SET unemployment_cause = '99' WHERE number = '{number}'")
+    with county.session(write=False) as session:
+        check = check_consistency(session, MONTH, REGION, today=TODAY)
+    assert check.differences
+    with county.session() as session, pytest.raises(ReportError) as refused:
+        finalise_report(session, STATISTICIAN, county.clock, check, {})
+    assert "未说明原因" in refused.value.message
+    explanations = {d.key: "系统升级时误改，已报省厅更正" for d in check.differences}
+    with county.session() as session:
+        event = finalise_report(session, STATISTICIAN, county.clock, check, explanations)
+    assert event.kind == "report.finalised"
+    with county.session(write=False) as session:
+        stored = finalised_reports(session, REGION, reporting_period(MONTH))
+    assert stored[-1]["figures"] == check.report.figures()
+    assert stored[-1]["differences"][0]["explanation"] == "系统升级时误改，已报省厅更正"
+
+
+def test_only_statistics_staff_may_finalise_and_not_a_running_month(county_store: Store) -> None:
+    with county_store.session(write=False) as session:
+        check = check_consistency(session, MONTH, REGION, today=TODAY)
+        running = check_consistency(session, "2025-12", REGION, today=TODAY)
+    clerk = Actor("zhangli", "demo-counter-01", roles=frozenset({Role.CLERK}))
+    with county_store.session() as session:
+        with pytest.raises(PermissionDeniedError):
+            finalise_report(session, clerk, county_store.clock, check, {})
+        with pytest.raises(ReportError, match="尚未结束"):
+            finalise_report(session, STATISTICIAN, county_store.clock, running, {})
+        session.rollback()
+
+
+def test_a_change_after_finalising_shows_against_the_finalised_figures(county: Store) -> None:
+    with county.session(write=False) as session:
+        check = check_consistency(session, MONTH, REGION, today=TODAY)
+    with county.session() as session:
+        finalise_report(session, STATISTICIAN, county.clock, check, {})
+    # A deregistration in November entered late, after the report was finalised.
+    with county.session() as session:
+        registration_id = (
+            session.connection()
+            .exec_driver_sql(
+                "SELECT id FROM registration WHERE status = 'registered'"
+                " AND registered_on < '2025-10-01' ORDER BY number LIMIT 1"
+            )
+            .scalar_one()
+        )
+        record(
+            session,
+            Actor("wanghaiyan", "demo-counter-01", roles=frozenset({Role.REVIEWER})),
+            entity_type="registration",
+            entity_id=registration_id,
+            kind="deregistration.done",
+            payload={"deregistered_on": dt.date(2025, 11, 20), "reason": "21"},
+            clock=county.clock,
+        )
+    with county.session(write=False) as session:
+        again = check_consistency(session, MONTH, REGION, today=TODAY)
+    late = [d for d in again.differences if d.kind == "finalised"]
+    assert late and any("本期注销登记" in d.reason for d in late)
+    assert all("定稿后数据有补录或更正" in d.reason for d in late)
+
+
+def test_kept_folds_pick_up_new_events(county: Store) -> None:
+    folds = JournalFolds()
+    with county.session(write=False) as session:
+        first = check_consistency(session, MONTH, REGION, today=TODAY, folds=folds)
+    folded = folds.events_folded
+    with county.session() as session:
+        registration_id = (
+            session.connection()
+            .exec_driver_sql(
+                "SELECT id FROM registration WHERE status = 'registered' ORDER BY number LIMIT 1"
+            )
+            .scalar_one()
+        )
+        record(
+            session,
+            Actor("wanghaiyan", "demo-counter-01", roles=frozenset({Role.REVIEWER})),
+            entity_type="registration",
+            entity_id=registration_id,
+            kind="deregistration.done",
+            payload={"deregistered_on": dt.date(2025, 12, 1), "reason": "22"},
+            clock=county.clock,
+        )
+    with county.session(write=False) as session:
+        second = check_consistency(session, "2025-12", REGION, today=TODAY, folds=folds)
+    assert first.consistent and second.consistent
+    assert folds.events_folded - folded < 10  # only the changed registration was refolded
+    assert second.report.outflow == second.journal_report.outflow
+
+
+def test_report_entity_ids_are_stable_uuids() -> None:
+    from desktop.reports.consistency import report_entity_id
+
+    first = report_entity_id(REGION, reporting_period(MONTH))
+    assert first == report_entity_id(REGION, reporting_period(MONTH))
+    assert str(uuid.UUID(first)) == first
+    assert first != report_entity_id("620100", reporting_period(MONTH))
