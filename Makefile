@@ -71,5 +71,20 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy desktop/domain devices printing
 
+# make dist: the PyInstaller one-folder bundle (dist/dengji) and the Debian package
+# (dist/dengji_<version>_<arch>.deb, installing under /opt/dengji); installer/README.md tells
+# how to build the Windows installer. xz, because older dpkg (UOS, Kylin) cannot read zstd.
+DIST_STAMP      := $(VENV)/.installed-dist
+DEB_COMPRESSION ?= xz
+
+$(DIST_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e '.[dev,dist]'
+	touch $(DIST_STAMP)
+
+dist: $(DIST_STAMP)
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist \
+	  --workpath build/pyinstaller installer/dengji.spec
+	$(PY) -m installer.build_deb --bundle dist/dengji --out dist --compression $(DEB_COMPRESSION)
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -75,7 +75,8 @@ class _LockFile:
         self.previous_marker = b""
 
     def acquire(self) -> bool:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)  # private, like the database
+        # private, like the database; O_BINARY: Windows would write "clean\r\n" otherwise
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
         try:
             if sys.platform == "win32":
                 import msvcrt

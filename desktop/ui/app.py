@@ -88,7 +88,10 @@ def pick_cjk_font_family(available: Iterable[str]) -> str | None:
 
 
 def seconds_since_process_start() -> float:
-    """Wall time since this process started (Linux: from /proc; elsewhere since this import)."""
+    """Wall time since this process started (Linux: /proc; Windows: GetProcessTimes; elsewhere
+    since this module was imported)."""
+    if sys.platform == "win32":
+        return _seconds_since_windows_process_start()
     try:
         with open("/proc/self/stat", encoding="ascii") as stat_file:
             fields = stat_file.read().rsplit(")", 1)[1].split()
@@ -100,6 +103,19 @@ def seconds_since_process_start() -> float:
         return max(0.0, uptime - started)
     except (OSError, ValueError, IndexError):
         return time.perf_counter() - _MODULE_LOADED_AT
+
+
+def _seconds_since_windows_process_start() -> float:
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32")  # type: ignore[attr-defined]
+    times = [wintypes.FILETIME() for _ in range(4)]  # creation, exit, kernel, user
+    if not kernel32.GetProcessTimes(kernel32.GetCurrentProcess(), *map(ctypes.byref, times)):
+        return time.perf_counter() - _MODULE_LOADED_AT
+    created = times[0].dwHighDateTime << 32 | times[0].dwLowDateTime  # 100 ns since 1601
+    unix_epoch_in_filetime = 116444736000000000
+    return max(0.0, time.time() - (created - unix_epoch_in_filetime) / 1e7)
 
 
 def create_application(argv: list[str] | None = None) -> tuple[QApplication, UiLanguage]:

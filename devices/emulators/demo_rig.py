@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -70,8 +71,12 @@ def find_virtual_pcd(lister: PcscLister = _list_pcsc_readers) -> tuple[str | Non
         return None, error.reason
     except CardReadError as error:
         return None, error.message
-    virtual = [name for name in names if name.startswith(FRIENDLY_NAME)]
+    # Windows' smart-card service prefixes its own words to a driver's name: match anywhere.
+    virtual = [name for name in names if FRIENDLY_NAME in name]
     if not virtual:
+        if sys.platform == "win32":
+            reason = "智能卡服务中没有 vsmartcard 虚拟读卡器（需安装 vsmartcard 的 Windows 驱动）"
+            return None, reason
         return None, "智能卡服务中没有 vsmartcard 虚拟读卡器（需安装 vsmartcard-vpcd 并重启 pcscd）"
     return virtual[0], ""
 

@@ -6,20 +6,19 @@ import collections
 import contextlib
 import enum
 import errno
-import fcntl
 import hashlib
 import os
 import select
+import sys
 import threading
 import time
-import tty
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Final
 
-from devices.errors import CardReadError, FrameError
+from devices.errors import CardReadError, DriverUnavailableError, FrameError
 from devices.mps import commands, status
 from devices.mps.frame import Command, decode_command, encode_response, read_frame
 from devices.mps.text import TEXT_BLOCK_LEN, gb11643_check_character
@@ -298,6 +297,14 @@ class IdCardReaderEmulator:
         """Create the pty (raw mode on both ends) and start serving."""
         if self._thread is not None:
             return self
+        if sys.platform == "win32":
+            # The emulator speaks over a POSIX pseudo-terminal; Windows has none.
+            raise DriverUnavailableError(
+                "演示身份证阅读器需要 Linux 的伪终端，Windows 上请接真实阅读器"
+            )
+        import fcntl
+        import tty
+
         self._master, self._slave = os.openpty()
         tty.setraw(self._master)
         tty.setraw(self._slave)

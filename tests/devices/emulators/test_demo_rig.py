@@ -81,6 +81,11 @@ def test_find_virtual_pcd_picks_vsmartcards_reader() -> None:
     assert find_virtual_pcd(lambda: names) == ("Virtual PCD 00 00", "")
 
 
+def test_find_virtual_pcd_matches_a_prefixed_name_as_windows_lists_it() -> None:
+    names = ["Microsoft Usbccid Smartcard Reader 0", "vsmartcard Virtual PCD 0"]
+    assert find_virtual_pcd(lambda: names) == ("vsmartcard Virtual PCD 0", "")
+
+
 def test_find_virtual_pcd_passes_on_why_pcscd_cannot_answer() -> None:
     def pcscd_down() -> list[str]:
         raise ReaderNotConnectedError("社保卡读卡器未连接（智能卡服务 pcscd 未运行）")

@@ -96,3 +96,20 @@ def test_baud_rate_command_slows_the_emulator(
 ) -> None:
     assert reader.transact(encode_command(0x60, 0x04)).sw3 == 0x90
     assert emulator.baudrate == 9600
+
+
+def test_on_windows_the_emulator_says_it_needs_a_pseudo_terminal(monkeypatch) -> None:
+    import sys
+
+    from devices.errors import DriverUnavailableError
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    emulator = IdCardReaderEmulator()
+    try:
+        emulator.start()
+    except DriverUnavailableError as error:
+        assert "伪终端" in error.message and error.message.startswith("读卡驱动不可用")
+    else:  # pragma: no cover - the assertion below reports it
+        emulator.stop()
+        raise AssertionError("the emulator started without a pseudo-terminal")
+    assert not emulator.running
