@@ -261,10 +261,9 @@ def _register_choice(choice: FontChoice) -> FontSet:
         _register_face(LETTER_FONT, choice.letter)
         letter_name = LETTER_FONT
         loaded[choice.letter] = letter_name
-    list_name = loaded.get(choice.list_cells)
-    if list_name is None:
-        _register_face(LIST_FONT, choice.list_cells)
-        list_name = LIST_FONT
+    # The list face is registered when a list is first built (register_list_font): letters and
+    # forms, the first PDF a counter prints, do not wait for a third font file to load.
+    list_name = loaded.get(choice.list_cells, LIST_FONT)
     # <b> inside a body paragraph switches to the Hei face, as on printed forms.
     for family in {BODY_FONT, letter_name}:
         addMapping(family, 0, 0, family)
@@ -274,6 +273,20 @@ def _register_choice(choice: FontChoice) -> FontSet:
     return FontSet(
         body=BODY_FONT, title=TITLE_FONT, letter=letter_name, list_cells=list_name, choice=choice
     )
+
+
+_list_font_registered = False
+
+
+def register_list_font() -> str:
+    """Register the long lists' cell face if it is a face of its own; its reportlab name."""
+    global _list_font_registered
+    fonts = register_fonts()
+    with _lock:
+        if fonts.list_cells == LIST_FONT and not _list_font_registered:
+            _register_face(LIST_FONT, fonts.choice.list_cells)
+            _list_font_registered = True
+    return fonts.list_cells
 
 
 def _register_face(name: str, face: FontFace) -> None:

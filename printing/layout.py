@@ -31,7 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from printing.fonts import BODY_FONT, FontSet, register_fonts
+from printing.fonts import BODY_FONT, FontSet, register_fonts, register_list_font
 from printing.reportlab_setup import CHINESE_CANNOT_START, measure
 
 # GB/T 9704-2012 §5.2.1: 天头（上白边）37 mm, 订口（左白边）28 mm; the type area is 156 × 225 mm,
@@ -437,6 +437,7 @@ def data_table(
     columns: Sequence[str], rows: Sequence[Sequence[str]], width_ratios: Sequence[float]
 ) -> LongTable:
     """A bordered list whose header row repeats on every page; cells wrap CJK text."""
+    register_list_font()
     if len(width_ratios) != len(columns):
         raise ValueError("one width ratio per column")
     st = styles()
@@ -541,7 +542,7 @@ def list_heading_lines(heading: ListHeading) -> tuple[str, str]:
 
 def cells_text(rows: Sequence[Sequence[str]]) -> dict[str, str]:
     """frequent_text for render_pdf: the cells of a list are set in the list-cell face."""
-    return {register_fonts().list_cells: "".join(value for row in rows for value in row)}
+    return {register_list_font(): "".join(value for row in rows for value in row)}
 
 
 def list_story(
@@ -552,6 +553,7 @@ def list_story(
     note: str,
 ) -> list[Flowable]:
     """A reference list: title, issuer line, the bordered table, and a closing note."""
+    register_list_font()
     st = styles()
     title, issuer_line = list_heading_lines(heading)
     return [

@@ -95,8 +95,8 @@ def trend_chart(data: MonthlyReportData, width: float = CONTENT_WIDTH) -> Drawin
     """Line chart: 期末城镇登记失业人数, month by month."""
     font = styles().fonts.body
     height = 62 * mm
-    drawing = Drawing(width, height)
-    drawing.initialFontName = font  # else renderPDF starts in an unembedded Helvetica
+    # initialFontName: else renderPDF starts the drawing in an unembedded Helvetica
+    drawing = Drawing(width, height, initialFontName=font)
     drawing.add(String(0, height - 10, "图1 城镇登记失业人数趋势", fontName=font, fontSize=10))
     chart = HorizontalLineChart()
     chart.x, chart.y = 30, 22
@@ -120,8 +120,8 @@ def flow_chart(data: MonthlyReportData, width: float = CONTENT_WIDTH) -> Drawing
     """Bar chart: 新增登记 and 注销登记 (and 逾期办结 when known), month by month."""
     font = styles().fonts.body
     height = 66 * mm
-    drawing = Drawing(width, height)
-    drawing.initialFontName = font  # else renderPDF starts in an unembedded Helvetica
+    # initialFontName: else renderPDF starts the drawing in an unembedded Helvetica
+    drawing = Drawing(width, height, initialFontName=font)
     drawing.add(String(0, height - 10, "图2 新增、注销登记及逾期办结", fontName=font, fontSize=10))
     chart = VerticalBarChart()
     chart.x, chart.y = 30, 22

@@ -48,7 +48,8 @@ def first_registration(db: Path, status: str) -> tuple[str, str]:
 
 
 def test_the_names_match_the_printing_package() -> None:
-    assert tuple(DOCUMENTS) == PRINT_DOCUMENTS
+    # the monthly report is a region's, not a person's: `dengji report monthly` prints it
+    assert tuple(name for name in DOCUMENTS if name != "monthly-report") == PRINT_DOCUMENTS
 
 
 def test_registration_form_by_registration_number(demo_db: Path, tmp_path: Path) -> None:
