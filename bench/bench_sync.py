@@ -2,7 +2,10 @@
 against a raw COPY of the same rows, one event's round trip A → central → B, and a counter's
 incremental sync on a large central journal.
 
-    .venv/bin/python -m bench.bench_sync [--events 100000] [--scale-events 2000000]
+    .venv/bin/python -m bench.bench_sync [--events 100000] [--scale-events 500000]
+
+(The province-scale figure in docs/scaling.md is one run with --scale-events 20000000, which
+builds its journal for about ten minutes; the default keeps the whole run near a minute.)
 
 Starts its own cluster (initdb in a temporary folder, Unix socket only, default durability
 settings: fsync on, synchronous_commit on) and removes it afterwards.
@@ -208,19 +211,24 @@ def _copy_rows(events: list[WireEvent]) -> Iterator[tuple[Any, ...]]:
         yield (*event[:9], REGION)
 
 
-def bench_copy_in(url: str, events: list[WireEvent]) -> float:
-    """Seconds for a raw COPY of the rows into an identical, empty central journal."""
-    connection = connect(parse_central_url(url), None)
+def _backend_cpu_s(connection: Any) -> float | None:
+    """CPU seconds the connection's server process has used (Linux, server on this machine),
+    so the figures can be read apart from the noise of a shared box; None when unreadable."""
     try:
-        started = time.perf_counter()
-        query = f"COPY journal ({_COLUMNS}, scope_region) FROM STDIN"
-        with connection.cursor() as cursor, cursor.copy(query) as copy:
-            for row in _copy_rows(events):
-                copy.write_row(row)
-        connection.commit()
-        return time.perf_counter() - started
-    finally:
-        connection.close()
+        with open(f"/proc/{connection.info.backend_pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _cpu_note(process_s: float | None, server_s: float | None) -> str:
+    parts = []
+    if process_s is not None:
+        parts.append(f"counter {process_s:.1f}")
+    if server_s is not None:
+        parts.append(f"server {server_s:.1f}")
+    return f" [CPU s: {', '.join(parts)}]" if parts else ""
 
 
 def _counter_connection(url: str, password: str) -> Any:
@@ -229,12 +237,37 @@ def _counter_connection(url: str, password: str) -> Any:
     return connection
 
 
-def bench_push(store: Store, url: str, password: str) -> tuple[float, int]:
+def bench_copy_in(url: str, events: list[WireEvent]) -> tuple[float, float | None]:
+    """Seconds for a raw COPY of the rows into an identical, empty central journal (the same
+    table definition, indexes and triggers, in a sibling database of the same server: the
+    push's own table cannot take the same rows twice), and the server's CPU seconds."""
+    connection = connect(parse_central_url(url), None)
+    try:
+        cpu_before = _backend_cpu_s(connection)
+        started = time.perf_counter()
+        query = f"COPY journal ({_COLUMNS}, scope_region) FROM STDIN"
+        with connection.cursor() as cursor, cursor.copy(query) as copy:
+            for row in _copy_rows(events):
+                copy.write_row(row)
+        connection.commit()
+        elapsed = time.perf_counter() - started
+        cpu_after = _backend_cpu_s(connection)
+        server = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+        return elapsed, server
+    finally:
+        connection.close()
+
+
+def bench_push(store: Store, url: str, password: str) -> tuple[float, int, str]:
     connection = _counter_connection(url, password)
     try:
+        cpu_before, process_before = _backend_cpu_s(connection), time.process_time()
         started = time.perf_counter()
-        result = push_pending(store, connection, REGION, batch_size=5000)
-        return time.perf_counter() - started, result.inserted
+        result = push_pending(store, connection, REGION)
+        elapsed = time.perf_counter() - started
+        cpu_after = _backend_cpu_s(connection)
+        server = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+        return elapsed, result.inserted, _cpu_note(time.process_time() - process_before, server)
     finally:
         connection.close()
 
@@ -259,12 +292,16 @@ def bench_copy_out(url: str, password: str) -> tuple[float, int]:
         connection.close()
 
 
-def bench_pull(store: Store, url: str, password: str) -> tuple[float, int]:
+def bench_pull(store: Store, url: str, password: str) -> tuple[float, int, str]:
     connection = _counter_connection(url, password)
     try:
+        cpu_before, process_before = _backend_cpu_s(connection), time.process_time()
         started = time.perf_counter()
         result = pull(store, connection)
-        return time.perf_counter() - started, result.inserted
+        elapsed = time.perf_counter() - started
+        cpu_after = _backend_cpu_s(connection)
+        server = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+        return elapsed, result.inserted, _cpu_note(time.process_time() - process_before, server)
     finally:
         connection.close()
 
@@ -392,7 +429,7 @@ def bench_scale(sockets: str, user: str, total_events: int, directory: Path) -> 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="bench_sync")
     parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--scale-events", type=int, default=2_000_000)
+    parser.add_argument("--scale-events", type=int, default=500_000)
     args = parser.parse_args(argv if argv is not None else sys.argv[1:])
     events = synthetic_events(args.events)
     with postgres_server() as (sockets, user), tempfile.TemporaryDirectory() as scratch:
@@ -405,25 +442,27 @@ def main(argv: list[str] | None = None) -> None:
         fill_s = _fill_counter(store_a, events)
         print(f"counter A holds {len(events):,} unsent events (built in {fill_s:.1f} s)")
 
-        copy_s = bench_copy_in(copy_url, events)
-        push_s, inserted = bench_push(store_a, counter_a.url, counter_a.password)
+        copy_s, copy_cpu = bench_copy_in(copy_url, events)
+        push_s, inserted, push_cpu = bench_push(store_a, counter_a.url, counter_a.password)
         store_a.close()
         assert inserted == len(events)
         print(
             f"push   {len(events):,} events: {push_s:6.2f} s = {len(events) / push_s:9,.0f} ev/s"
-            f" | raw COPY into the same table: {copy_s:5.2f} s = {len(events) / copy_s:9,.0f} ev/s"
-            f" | ratio {copy_s / push_s:.2f} (target >= 0.5)"
+            f"{push_cpu}\n       raw COPY of the same rows into an identical empty journal:"
+            f" {copy_s:5.2f} s = {len(events) / copy_s:9,.0f} ev/s{_cpu_note(None, copy_cpu)}"
+            f"\n       ratio {copy_s / push_s:.2f} (target >= 0.5)"
         )
 
         out_s, size = bench_copy_out(counter_b.url, counter_b.password)
         store_b = open_store(directory / "b.sqlite3", node_id="benchB")
-        pull_s, pulled = bench_pull(store_b, counter_b.url, counter_b.password)
+        pull_s, pulled, pull_cpu = bench_pull(store_b, counter_b.url, counter_b.password)
         store_b.close()
         assert pulled == len(events)
         print(
-            f"pull   {len(events):,} events: {pull_s:6.2f} s = {len(events) / pull_s:9,.0f} ev/s"
-            f" | COPY … TO ({size / 1e6:.0f} MB):   {out_s:5.2f} s = {len(events) / out_s:9,.0f}"
-            f" ev/s | ratio {out_s / pull_s:.2f} (target >= 0.5)"
+            f"pull   {len(events):,} events onto an empty counter: {pull_s:6.2f} s ="
+            f" {len(events) / pull_s:9,.0f} ev/s{pull_cpu}\n       COPY (the pull's query) TO"
+            f" STDOUT as the counter's role ({size / 1e6:.0f} MB): {out_s:5.2f} s ="
+            f" {len(events) / out_s:9,.0f} ev/s\n       ratio {out_s / pull_s:.2f} (target >= 0.5)"
         )
 
         samples = bench_round_trip(counter_a.url, counter_b.url, [counter_a, counter_b], directory)

@@ -24,7 +24,7 @@ from desktop.domain.aid import (
     require_difficulty,
 )
 from desktop.domain.followup import age_on, recognise_difficulty
-from desktop.domain.roles import Permission
+from desktop.domain.roles import Permission, PermissionDeniedError, Role
 from desktop.services.followup import (
     _authorize,
     _registration,
@@ -282,7 +282,16 @@ def close_aid_plan(
         raise AidError("该人员没有进行中的就业援助计划")
     if not reason.strip():
         raise AidError("请填写结束援助的原因")
-    _event(session, ctx, AID_PLAN, registration_id, AID_CLOSED, {"closed_on": on, "reason": reason})
+    if plan.made_on is not None and on < plan.made_on:
+        raise AidError(f"结束援助日期不能早于制定计划日期 {plan.made_on.isoformat()}")
+    _event(
+        session,
+        ctx,
+        AID_PLAN,
+        registration_id,
+        AID_CLOSED,
+        {"closed_on": on, "reason": reason.strip()},
+    )
 
 
 # --------------------------------------------------------------------------- public-welfare post
@@ -553,6 +562,13 @@ def policies_to_act_on(
 # --------------------------------------------------------------------------- false information
 
 
+def _require_reviewer(ctx: CounterContext, action: str) -> None:
+    """A mark for the 人社信用体系 weighs on a person: only a 审核 decides it, not the
+    disability agency's staff, whose delegation also grants Permission.VERIFY."""
+    if Role.REVIEWER not in ctx.actor.roles:
+        raise PermissionDeniedError(ctx.actor.roles, Permission.VERIFY, f"{action}须由审核人员办理")
+
+
 def mark_false_information(
     session: Session,
     ctx: CounterContext,
@@ -565,10 +581,11 @@ def mark_false_information(
 ) -> None:
     """A registration found to rest on false information, marked for the 人社信用体系 (notice
     §5: 对提供虚假信息骗取失业保险待遇、就业创业扶持政策的，纳入人社信用体系), with the evidence.
-    A 审核's decision (Permission.VERIFY, as for 核实)."""
+    A 审核's decision (Permission.VERIFY, as for 核实, and the 审核 role itself)."""
     check_not_future(on, _today(today), "认定")
     registration = _registration(session, registration_id)
     _authorize(ctx, Permission.VERIFY, registration, on)
+    _require_reviewer(ctx, "标记虚假信息")
     if registration.status not in ("registered", "deregistered", "verified", "applied"):
         raise AidError(f"登记 {registration.number} 未予登记，无需标记虚假信息")
     if not finding.strip():
@@ -608,6 +625,7 @@ def withdraw_false_information(
     check_not_future(on, _today(today), "撤销")
     registration = _registration(session, registration_id)
     _authorize(ctx, Permission.VERIFY, registration, on)
+    _require_reviewer(ctx, "撤销虚假信息标记")
     existing = session.get(FalseInfoMark, registration_id)
     if existing is None or existing.status != "marked":
         raise AidError(f"登记 {registration.number} 没有有效的虚假信息标记")

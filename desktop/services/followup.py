@@ -18,13 +18,14 @@ from desktop.domain.followup import (
     REASON_STABLE_INCOME,
     SERVICE_KINDS,
     ContactStatus,
+    ContradictionError,
     DeregistrationProposal,
     MinimumStandard,
     ServiceOffer,
     SweepRecord,
     TierDecision,
     TierFacts,
-    check_deregistration_reason,
+    deregistration_contradictions,
     is_notified,
     minimum_standard_on,
     propose_deregistrations,
@@ -49,6 +50,7 @@ __all__ = [
     "FollowupError",
     "Survey",
     "confirm_deregistration",
+    "deregistration_problems",
     "deregistration_sweep",
     "latest_survey",
     "minimum_standard",
@@ -658,37 +660,42 @@ def deregistration_sweep(
     return propose_deregistrations(_sweep_records(session, region, today), today)
 
 
-def confirm_deregistration(
-    session: Session,
-    ctx: CounterContext,
-    registration_id: str,
-    *,
-    on: dt.date,
-    reason: str,
-    note: str = "",
-    evidence: str = "",
-    monthly_income: Decimal | str | None = None,
-) -> bool:
-    """注销 after checking the record does not contradict the reason (ContradictionError);
-    returns whether the person is to be sent the 注销告知书 (notice §5).
+class _DeregistrationFindings(NamedTuple):
+    """What checking a 注销 against the record found (see _deregistration_findings)."""
 
-    Reason 23 needs `monthly_income` (yuan) not below the 最低生活保障标准 valid on `on` for
-    the registration's region (urban or rural by the person's residence). Reason 11 is
-    confirmable with `evidence`, or with a pension found by data comparison, whose text then
-    goes into the note."""
-    registration = _registration(session, registration_id)
-    _authorize(ctx, Permission.CONFIRM_DEREGISTRATION, registration, on)
-    _require_active(registration, "注销")
-    income = _income(monthly_income)
+    day_problems: list[str]
+    income_problems: list[str]
+    contradictions: list[str]
+    evidence: str  # the clerk's, else the data-comparison pension evidence; with the income
+    income: Decimal | None
+
+
+def _deregistration_findings(
+    session: Session,
+    registration: Registration,
+    reason: str,
+    on: dt.date,
+    evidence: str,
+    monthly_income: Decimal | str | None,
+    today: dt.date | None,
+) -> _DeregistrationFindings:
+    """The one check behind confirm_deregistration and deregistration_problems."""
+    day_problems = reg.deregistration_day_problems(registration.registered_on, on, today)
+    income_problems: list[str] = []
+    try:
+        income = _income(monthly_income)
+    except FollowupError as error:
+        income, income_problems = None, [error.message]
     standard: MinimumStandard | None = None
     urban = True
     if reason == REASON_STABLE_INCOME:
         standard = minimum_standard(session, registration.region or "", on)
         person = session.get(Person, registration.person_id)
         urban = person is None or person.residence_urban is not False
-    records = _sweep_records(session, registration.region or "", on, only=registration_id)
+    contradictions: list[str] = []
+    records = _sweep_records(session, registration.region or "", on, only=registration.id)
     if records:
-        check_deregistration_reason(
+        contradictions = deregistration_contradictions(
             reason,
             records[0],
             on,
@@ -699,12 +706,80 @@ def confirm_deregistration(
         )
         if reason == REASON_PENSION and not evidence.strip():
             evidence = records[0].pension_evidence
+    elif reason not in code_table("deregistration_reason"):
+        contradictions = [f"注销原因代码「{reason}」无效"]
+    if income_problems:
+        # "月收入「abc」不是有效的金额" already says it; not also "须填写月收入".
+        contradictions = [problem for problem in contradictions if "须填写月收入" not in problem]
     if reason == REASON_STABLE_INCOME and income is not None and standard is not None:
         evidence = "；".join(
             part
             for part in (evidence.strip(), f"月收入{income}元，{standard.describe(urban)}")
             if part
         )
-    full_note = "；".join(part for part in (note.strip(), evidence.strip()) if part)
-    reg.deregister(session, ctx, registration_id, on=on, reason=reason, note=full_note)
+    return _DeregistrationFindings(day_problems, income_problems, contradictions, evidence, income)
+
+
+def deregistration_problems(
+    session: Session,
+    registration_id: str,
+    reason: str,
+    on: dt.date,
+    evidence: str,
+    monthly_income: Decimal | str | None = None,
+    *,
+    today: dt.date | None = None,
+) -> list[str]:
+    """What stands in the way of 注销 `registration_id` for `reason` on `on`, in Chinese ([]
+    when nothing does): a missing or inactive registration, a date ahead of `today` or before
+    the registration, an income that is not an amount, and what in the record contradicts
+    the reason (notice §5, e.g. 已依法享受基本养老保险待遇 for a 30-year-old without
+    evidence). The very check confirm_deregistration makes; records nothing, and leaves the
+    clerk's permission to confirm_deregistration."""
+    registration = session.get(Registration, registration_id)
+    if registration is None:
+        return [f"找不到登记记录 {registration_id}"]
+    try:
+        _require_active(registration, "注销")
+    except FollowupError as error:
+        return [error.message]
+    found = _deregistration_findings(
+        session, registration, reason, on, evidence, monthly_income, today
+    )
+    return found.day_problems + found.income_problems + found.contradictions
+
+
+def confirm_deregistration(
+    session: Session,
+    ctx: CounterContext,
+    registration_id: str,
+    *,
+    on: dt.date,
+    reason: str,
+    note: str = "",
+    evidence: str = "",
+    monthly_income: Decimal | str | None = None,
+    today: dt.date | None = None,
+) -> bool:
+    """注销 after checking the record does not contradict the reason (ContradictionError);
+    returns whether the person is to be sent the 注销告知书 (notice §5).
+
+    `on` may be neither after `today` (default: the real today) nor before the registration
+    (FollowupError). Reason 23 needs `monthly_income` (yuan) not below the 最低生活保障标准
+    valid on `on` for the registration's region (urban or rural by the person's residence).
+    Reason 11 is confirmable with `evidence`, or with a pension found by data comparison,
+    whose text then goes into the note. deregistration_problems lists the same findings
+    without recording anything."""
+    registration = _registration(session, registration_id)
+    _authorize(ctx, Permission.CONFIRM_DEREGISTRATION, registration, on)
+    _require_active(registration, "注销")
+    found = _deregistration_findings(
+        session, registration, reason, on, evidence, monthly_income, today
+    )
+    if found.day_problems or found.income_problems:
+        raise FollowupError("；".join(found.day_problems + found.income_problems))
+    if found.contradictions:
+        raise ContradictionError(found.contradictions)
+    full_note = "；".join(part for part in (note.strip(), found.evidence.strip()) if part)
+    reg.deregister(session, ctx, registration_id, on=on, reason=reason, note=full_note, today=today)
     return is_notified(reason)

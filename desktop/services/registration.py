@@ -563,6 +563,26 @@ def reject(
     )
 
 
+def deregistration_day_problems(
+    registered_on: date | None, on: date, today: date | None = None
+) -> list[str]:
+    """What is wrong with `on` as the day of a 注销 ([] when nothing): it may not lie ahead of
+    `today` (the reason has to have happened: notice §5 注销 situations that 出现), nor before
+    the registration it ends."""
+    today = today or date.today()
+    problems = []
+    if on > today:
+        problems.append(
+            f"注销日期 {on.isoformat()} 晚于今天 {today.isoformat()}，不能预先注销，"
+            "请在注销情形发生后办理"
+        )
+    if registered_on is not None and on < registered_on:
+        problems.append(
+            f"注销日期不能早于登记日期 {registered_on.isoformat()}（填写的是 {on.isoformat()}）"
+        )
+    return problems
+
+
 def deregister(
     session: Session,
     ctx: CounterContext,
@@ -571,8 +591,10 @@ def deregister(
     on: date,
     reason: str,
     note: str = "",
+    today: date | None = None,
 ) -> None:
-    """注销 (notice §5) for one of the reasons the notice lists."""
+    """注销 (notice §5) for one of the reasons the notice lists, dated between the registration
+    and `today` (default: the real today)."""
     reasons = code_table("deregistration_reason")
     if reason not in reasons:
         raise InvalidApplicationError(f"注销原因代码「{reason}」无效")
@@ -580,7 +602,9 @@ def deregister(
     # notice §5: a 审核 confirms every deregistration
     _authorize_on(ctx, Permission.CONFIRM_DEREGISTRATION, registration, on)
     _require(registration, ("registered",), "注销")
-    _not_before(on, registration.registered_on, "注销")
+    day_problems = deregistration_day_problems(registration.registered_on, on, today)
+    if day_problems:
+        raise InvalidApplicationError("；".join(day_problems))
     record(
         session,
         ctx.actor,

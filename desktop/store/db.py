@@ -41,8 +41,17 @@ _log = logging.getLogger(__name__)
 # The newest migration in desktop/store/migrations/versions, and every older one. Start-up
 # compares alembic_version with these in plain SQL and imports Alembic (≈0.1 s) only when the
 # database is behind. tests/desktop/store/test_migrations.py checks them against the scripts.
-HEAD_REVISION = "0006"
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
+HEAD_REVISION = "0008"
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+)
 
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
 BUSY_TIMEOUT_MS = 5000

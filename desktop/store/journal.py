@@ -77,6 +77,7 @@ KIND_ENTITY_TYPES: dict[str, str] = {
     "followup.visited": "registration",
     "aidplan.set": "registration",
     "deregistration.done": "registration",
+    "conflict.resolved": "registration",  # desktop/services/conflicts.py
 }
 
 _KIND = re.compile(r"[a-z][a-z_]*\.[a-z][a-z_]*")

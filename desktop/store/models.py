@@ -123,6 +123,8 @@ class Event(Base):
     __table_args__ = (
         Index("ix_journal_entity", "entity_type", "entity_id", "hlc"),
         Index("ix_journal_pending_push", "pushed", "seq"),
+        # "This clerk's list" (desktop.store.queries.registrations_followed_by), migration 0008.
+        Index("ix_journal_kind_clerk", "kind", "clerk_id", "entity_id"),
         {"sqlite_autoincrement": True},
     )
 

@@ -12,6 +12,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Table, func, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from desktop.domain.codes import code_table
 from desktop.domain.idnumbers import mask_id_number
 from desktop.store.models import (
     AidPlan,
@@ -188,6 +189,29 @@ def find_duplicate_persons(session: Session) -> list[tuple[str, str, list[str]]]
     return [(doc, number, ids) for (doc, number), ids in grouped.items()]
 
 
+# --------------------------------------------------------------------------- this clerk's list
+
+# registration.applied is recorded on the registration itself (desktop.services.registration),
+# so its entity_id is the registration's id.
+_APPLIED_KIND = "registration.applied"
+
+
+def registrations_followed_by(session: Session, clerk_id: str) -> set[str]:
+    """Ids of the registrations (any status) this clerk follows up: those whose application
+    they accepted (受理: the clerk of the registration.applied event), and those whose aid plan
+    names them as the designated staff member (notice §4(五)1: 指定专人负责).
+
+    Two index probes: ix_journal_kind_clerk (kind, clerk_id, entity_id; migration 0008)
+    answers the first from the index alone, ix_aid_plan_staff_id the second."""
+    if not clerk_id:
+        return set()
+    accepted = select(_JOURNAL.c.entity_id).where(
+        _JOURNAL.c.kind == _APPLIED_KIND, _JOURNAL.c.clerk_id == clerk_id
+    )
+    designated = select(AidPlan.id).where(AidPlan.staff_id == clerk_id)
+    return set(session.connection().execute(union_all(accepted, designated)).scalars())
+
+
 # --------------------------------------------------------------------------- history
 
 KIND_LABELS: dict[str, str] = {
@@ -213,6 +237,7 @@ KIND_LABELS: dict[str, str] = {
     "home_visit.cancelled": "取消上门核实",
     "document.printed": "打印文书",
     "reference.changed": "修改清单",
+    "conflict.resolved": "处理冲突记录",
     **_AID_KIND_LABELS,
 }
 
@@ -283,18 +308,43 @@ def summarize(kind: str, payload: Mapping[str, Any]) -> str:
         reached = payload.get("reached", True) is not False
         return _join(
             f"日期：{_get(payload, 'contacted_on')}" if payload.get("contacted_on") else "",
-            f"方式：{_get(payload, 'method')}" if payload.get("method") else "",
-            "" if reached else "未联系上",
+            f"方式：{_code_label('contact_method', _get(payload, 'method'))}"
+            if payload.get("method")
+            else "",
+            "已联系上" if reached else "未联系上",
             _get(payload, "note"),
         )
     if kind == "service.recorded":
         service = _service_label(_get(payload, "service_kind")) or _get(payload, "service")
+        details = payload.get("details")
+        detail_text = (
+            "、".join(str(value) for value in details.values() if value and value is not True)
+            if isinstance(details, Mapping)
+            else ""
+        )
         return _join(
             f"日期：{_get(payload, 'served_on')}" if payload.get("served_on") else "",
             service,
             _get(payload, "content") or _get(payload, "item"),
+            detail_text,
             f"结果：{_get(payload, 'result')}" if payload.get("result") else "",
             _get(payload, "note"),
+        )
+    if kind == "aidplan.set" and "tier" in payload:
+        reasons = payload.get("reasons")
+        return _join(
+            f"服务等级：{_code_label('service_tier', _get(payload, 'tier'))}",
+            f"改定理由：{_get(payload, 'override_reason')}"
+            if payload.get("override_reason")
+            else "；".join(map(str, reasons))
+            if isinstance(reasons, list)
+            else "",
+        )
+    if kind.startswith("home_visit."):
+        return _join(
+            _get(payload, "visited_on") or _get(payload, "due_on"),
+            _get(payload, "note") or _get(payload, "reason"),
+            _get(payload, "findings"),
         )
     if kind == "service.refused":
         return _join(
@@ -319,6 +369,19 @@ def _service_label(code: str) -> str:
     return SERVICE_KINDS.get(code, code)
 
 
+def _code_label(table: str, code: str) -> str:
+    """The Chinese label of a code of a shipped code table; an unknown code (an older or a
+    free-text payload) as it is."""
+    entry = code_table(table).get(code)
+    return entry.label if entry is not None else code
+
+
+def _visit_outcome_label(code: str) -> str:
+    from desktop.domain.aid import PERSON_VISIT_OUTCOMES
+
+    return PERSON_VISIT_OUTCOMES.get(code, code)
+
+
 _AID_SUMMARIES: dict[str, tuple[tuple[str, str], ...]] = {
     "aid.staff_assigned": (("staff_name", "责任人"), ("assigned_on", "日期")),
     "aid.plan_made": (("made_on", "日期"), ("needs", "援助需求")),
@@ -330,6 +393,8 @@ _AID_SUMMARIES: dict[str, tuple[tuple[str, str], ...]] = {
     "credit.false_info_marked": (("marked_on", "日期"), ("finding", "不实信息")),
     "credit.false_info_withdrawn": (("withdrawn_on", "日期"), ("reason", "理由")),
 }
+# followup.visited's visit_kind (desktop.domain.aid.VISIT_PERSON / VISIT_EMPLOYER).
+_VISIT_KIND_LABELS = {"person": "回访本人", "employer": "回访用人单位"}
 _VISIT_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "person": (
         ("visited_on", "回访本人"),
@@ -346,27 +411,35 @@ _VISIT_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
 
 def _aid_summary(kind: str, payload: Mapping[str, Any]) -> str:
     if kind == "survey.recorded":
-        wish = "有就业愿望" if payload.get("work_wish", True) is not False else "暂无就业愿望"
+        if payload.get("work_wish", True) is not False:
+            wish = "有就业愿望"
+        else:
+            reason = _get(payload, "no_wish_reason")
+            label = _code_label("no_work_wish_reason", reason) if reason else ""
+            wish = f"暂无就业愿望（{label}）" if label else "暂无就业愿望"
         return _join(f"日期：{_get(payload, 'surveyed_on')}", wish, _get(payload, "job_wish"))
     if kind == "followup.visited":
-        fields = _VISIT_FIELDS.get(_get(payload, "visit_kind"), ())
+        visit_kind = _get(payload, "visit_kind")
+        fields = _VISIT_FIELDS.get(visit_kind, ())
         concerns = payload.get("concerns") or []
         extra = (
             "问题：" + "、".join(map(str, concerns))
             if isinstance(concerns, list) and concerns
             else ""
         )
+        outcome = _get(payload, "outcome")
         return _join(
+            _VISIT_KIND_LABELS.get(visit_kind, visit_kind) if not payload.get("visited_on") else "",
             *(f"{label}：{_get(payload, key)}" for key, label in fields if payload.get(key)),
+            f"结论：{_visit_outcome_label(outcome)}" if outcome else "",
             extra,
         )
-    return _join(
-        *(
-            f"{label}：{_get(payload, key)}"
-            for key, label in _AID_SUMMARIES[kind]
-            if payload.get(key)
-        )
-    )
+    parts = [
+        f"{label}：{_get(payload, key)}" for key, label in _AID_SUMMARIES[kind] if payload.get(key)
+    ]
+    if kind == "aid.reentered" and payload.get("outcome"):
+        parts.insert(1, f"回访结论：{_visit_outcome_label(_get(payload, 'outcome'))}")
+    return _join(*parts)
 
 
 def _label(labels: Mapping[str, str], code: str) -> str:

@@ -142,6 +142,9 @@ def build_url(address: CentralAddress, *, driver: str = "postgresql") -> str:
     return f"{driver}://{user}{netloc_host}{port}/{quote(address.database, safe='')}{suffix}"
 
 
+PUSH_TEMP_BUFFERS_OPTION = "-c temp_buffers=64MB"
+
+
 def connect_parameters(
     address: CentralAddress,
     password: str | None,
@@ -166,6 +169,10 @@ def connect_parameters(
         parameters["user"] = address.user
     if address.sslmode:
         parameters["sslmode"] = address.sslmode
+    # A push stages a batch in temporary tables (desktop/sync/push.py): with the default 8 MB
+    # of temporary buffers a 20,000-event batch would spill to disk. Settable only before the
+    # session first touches a temporary table, so at connection start.
+    parameters.setdefault("options", PUSH_TEMP_BUFFERS_OPTION)
     password = password if password is not None else address.password
     if password is not None:
         parameters["password"] = password

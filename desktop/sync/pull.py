@@ -25,7 +25,13 @@ from sqlalchemy.orm import Session
 
 from desktop.store.db import Store
 from desktop.store.models import SyncState
-from desktop.sync.local import IngestResult, ingest_pulled
+from desktop.sync.local import (
+    IngestResult,
+    drop_bulk_indexes,
+    ingest_pulled,
+    journal_is_empty,
+    restore_bulk_indexes,
+)
 from desktop.sync.reference import apply_downloads, fetch_changed
 from desktop.sync.wire import WireEvent
 
@@ -34,6 +40,8 @@ from desktop.sync.wire import WireEvent
 PULL_PAGE_SIZE = 20_000
 SYNC_TARGET = "central"
 MAX_QUARANTINE_KEPT = 200
+# sync_state.extra key: the journal indexes a first pull dropped, until they are back.
+BULK_INDEXES_KEY = "bulk_dropped_indexes"
 CENTRAL_SCHEMA = "dengji_central"
 
 _HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
@@ -165,8 +173,53 @@ def pull(
     """Bring every event of the counter's scope that the central has and this counter lacks,
     then the reference data that changed. `connection`: psycopg, autocommit mode, logged in
     with the counter's role. `after_page(events received so far)` is called after each page."""
+    _restore_indexes(store)  # left dropped by a first pull that was killed
     extra = _reset_if_other_central(store, connection)
     state = load_sync_state(store)
+    bulk = _begin_first_pull(store)
+    try:
+        return _pull_pages(store, connection, extra, state, page_size, after_page)
+    finally:
+        if bulk:
+            _restore_indexes(store)
+
+
+def _begin_first_pull(store: Store) -> bool:
+    """On an empty journal, drop the indexes a pull does not need (local.BULK_DROPPED_INDEXES)
+    and note them in sync_state, in one transaction; whether it did."""
+    with store.session(write=False) as session:
+        if not journal_is_empty(session):
+            return False  # the usual case: no write transaction at all
+    with store.session() as session:
+        if not journal_is_empty(session):
+            return False
+        saved = drop_bulk_indexes(session)
+        state = sync_state_row(session)
+        state.extra = {**(state.extra or {}), BULK_INDEXES_KEY: saved}
+    return True
+
+
+def _restore_indexes(store: Store) -> None:
+    with store.session(write=False) as session:
+        state = session.get(SyncState, SYNC_TARGET)
+        if state is None or not (state.extra or {}).get(BULK_INDEXES_KEY):
+            return
+    with store.session() as session:
+        state = sync_state_row(session)
+        extra = dict(state.extra or {})
+        saved = extra.pop(BULK_INDEXES_KEY, None) or {}
+        restore_bulk_indexes(session, saved)
+        state.extra = extra
+
+
+def _pull_pages(
+    store: Store,
+    connection: Any,
+    extra: dict[str, Any],
+    state: dict[str, Any],
+    page_size: int,
+    after_page: Callable[[int], None] | None,
+) -> PullResult:
     position = PullCursor(int(extra.get("pull_txid", 0)), int(state["last_pulled_central_seq"]))
     received = inserted = pages = quarantined = 0
     while True:

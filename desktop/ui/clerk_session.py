@@ -57,6 +57,13 @@ class ClerkSession(QObject):
         return RecordScope(agency_id=clerk.agency_id)
 
 
+def clerk_label(clerk: SignedInClerk | None) -> str | None:
+    """What the status bar's 经办人 section shows of a clerk: "张丽（窗口经办）", or None."""
+    if clerk is None:
+        return None
+    return f"{clerk.display_name}（{clerk.role_text}）"
+
+
 _session: ClerkSession | None = None
 
 

@@ -51,6 +51,7 @@ DEFERRED_PAGES: tuple[str, ...] = (
     "lists",
     "settings",
     "audit",
+    "conflicts",
 )
 
 
@@ -73,7 +74,7 @@ class WorkArea:
 
 
 def work_areas() -> list[WorkArea]:
-    """The counter's work areas in navigation order; Ctrl+1 … Ctrl+8 follow this order."""
+    """The counter's work areas in navigation order; Ctrl+1 … Ctrl+9, Ctrl+0 follow it."""
     pixmap = QStyle.StandardPixmap
     return [
         WorkArea(
@@ -121,6 +122,12 @@ def work_areas() -> list[WorkArea]:
             "audit",
             QCoreApplication.translate("MainWindow", "审计"),
             pixmap.SP_FileDialogListView,
+        ),
+        # Registrations on which counters' events clashed (issue 7); shown to a 审核 clerk.
+        WorkArea(
+            "conflicts",
+            QCoreApplication.translate("MainWindow", "冲突复核"),
+            pixmap.SP_MessageBoxWarning,
         ),
     ]
 
@@ -182,7 +189,7 @@ class MainWindow(QMainWindow):
         self._page_by_key: dict[str, QWidget] = {}
         for number, area in enumerate(self._areas, start=1):
             item = QListWidgetItem(self.style().standardIcon(area.icon), area.title)
-            item.setToolTip(f"{area.title}（Ctrl+{number}）")
+            item.setToolTip(f"{area.title}（Ctrl+{number % 10}）")
             item.setData(Qt.ItemDataRole.UserRole, area.key)
             item.setSizeHint(QSize(0, 40))
             self._navigation.addItem(item)
@@ -224,7 +231,7 @@ class MainWindow(QMainWindow):
 
     def _install_shortcuts(self) -> None:
         for number, area in enumerate(self._areas, start=1):
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number % 10}"), self)  # the 10th: Ctrl+0
             shortcut.activated.connect(self._page_switcher(area.key))
         find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         find.activated.connect(self.focus_search)
@@ -391,6 +398,16 @@ class MainWindow(QMainWindow):
             from desktop.ui.pages.audit_page import AuditPage
 
             return AuditPage(config, store, self)
+        if key == "conflicts":
+            from desktop.ui.document_dialog import counter_actor
+            from desktop.ui.pages.conflicts_page import ConflictsPage
+
+            return ConflictsPage(
+                config,
+                store,
+                self,
+                actor_provider=lambda: counter_actor(config),
+            )
         raise KeyError(key)
 
     def build_deferred_pages(self) -> None:
@@ -468,9 +485,13 @@ class MainWindow(QMainWindow):
         may_audit = clerk is not None and has_permission(
             getattr(clerk, "roles", ()), Permission.VIEW_AUDIT
         )
-        self._navigation.item(self.page_keys().index("audit")).setHidden(not may_audit)
-        if not may_audit and self.current_page_key() == "audit":
-            self.show_page("search")
+        may_resolve = clerk is not None and has_permission(
+            getattr(clerk, "roles", ()), Permission.RESOLVE_CONFLICT
+        )
+        for key, allowed in (("audit", may_audit), ("conflicts", may_resolve)):
+            self._navigation.item(self.page_keys().index(key)).setHidden(not allowed)
+            if not allowed and self.current_page_key() == key:
+                self.show_page("search")
 
     @Slot(int)
     def _on_navigation_row_changed(self, row: int) -> None:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QFrame, QLabel, QStatusBar, QWidget
 
+from desktop.ui.clerk_session import clerk_label, clerk_session
 from devices.errors import PHOTO_DECODER_MISSING
+
+if TYPE_CHECKING:
+    from desktop.services.accounts import SignedInClerk
+    from desktop.ui.clerk_session import ClerkSession
 
 _DEMO_STYLE = (
     "QLabel { background: #f9a825; color: #000; border-radius: 3px; padding: 0 6px;"
@@ -26,9 +31,19 @@ class DengjiStatusBar(QStatusBar):
     The reader section speaks per reader family ("身份证阅读器：已连接", "身份证阅读器未连接"),
     then what happens on a reader: a card read, a read that failed (…请重新放置卡片), a
     3.0 社保卡 waiting for its 身份证; when the card leaves it shows the connection state again.
+
+    The 经办人 section follows the ClerkSession (the program's one unless `session` is given)
+    from the start: a clerk who signed in before the bar was made is shown at once.
     """
 
-    def __init__(self, counter_name: str, *, demo: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        counter_name: str,
+        *,
+        demo: bool,
+        parent: QWidget | None = None,
+        session: ClerkSession | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setSizeGripEnabled(False)
         self._clerk_label = self._add_section("clerkStatus")
@@ -48,7 +63,11 @@ class DengjiStatusBar(QStatusBar):
         self._sync_state = self.tr("离线（未配置中心数据库）")
         self._events_waiting: int | None = None
 
-        self.set_clerk(None)
+        # The bar used to learn the clerk only from IdleLock's sig_clerk_changed handler, so a
+        # sign-in made before the window existed (or without an IdleLock) left "未登录".
+        followed = session or clerk_session()
+        followed.sig_clerk_changed.connect(self._on_clerk_changed)
+        self._on_clerk_changed(followed.clerk)
         self._counter_label.setText(self.tr("窗口：{name}").format(name=counter_name or "—"))
         self._counter_label.setToolTip(counter_name)
         self.show_reader_not_configured()
@@ -79,6 +98,10 @@ class DengjiStatusBar(QStatusBar):
         """Show who works at the counter; None until a clerk has signed in."""
         name = clerk_name or self.tr("未登录")
         self._clerk_label.setText(self.tr("经办人：{name}").format(name=name))
+
+    @Slot(object)
+    def _on_clerk_changed(self, clerk: SignedInClerk | None) -> None:
+        self.set_clerk(clerk_label(clerk))
 
     def show_reader_not_configured(self) -> None:
         """No card reader is configured (or no reader monitor is available)."""

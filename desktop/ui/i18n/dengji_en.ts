@@ -120,8 +120,124 @@
         <translation>Visit the employer</translation>
     </message>
     <message>
+        <source>结束援助</source>
+        <translation>End aid</translation>
+    </message>
+    <message>
+        <source>公益性岗位</source>
+        <translation>Public-welfare post</translation>
+    </message>
+    <message>
+        <source>虚假信息</source>
+        <translation>False information</translation>
+    </message>
+    <message>
         <source>回访记录</source>
         <translation>Follow-up visits</translation>
+    </message>
+    <message>
+        <source>如：经回访已实现稳定就业</source>
+        <translation>e.g. stable employment confirmed by a follow-up visit</translation>
+    </message>
+    <message>
+        <source>结束援助计划</source>
+        <translation>End the aid plan</translation>
+    </message>
+    <message>
+        <source>结束日期</source>
+        <translation>End date</translation>
+    </message>
+    <message>
+        <source>结束原因</source>
+        <translation>Reason for ending</translation>
+    </message>
+    <message>
+        <source>如：社区保洁员</source>
+        <translation>e.g. community cleaner</translation>
+    </message>
+    <message>
+        <source>岗位开发单位，如：城关区环卫所</source>
+        <translation>Employer providing the post, e.g. Chengguan District Sanitation Office</translation>
+    </message>
+    <message>
+        <source>协议期满日期，可不填</source>
+        <translation>End of the agreement (optional)</translation>
+    </message>
+    <message>
+        <source>安置上岗</source>
+        <translation>Place in post</translation>
+    </message>
+    <message>
+        <source>如：协议期满、已在市场就业</source>
+        <translation>e.g. agreement ended, found work on the market</translation>
+    </message>
+    <message>
+        <source>退出岗位</source>
+        <translation>End the post</translation>
+    </message>
+    <message>
+        <source>岗位名称</source>
+        <translation>Post</translation>
+    </message>
+    <message>
+        <source>上岗日期</source>
+        <translation>Start date</translation>
+    </message>
+    <message>
+        <source>岗位期满</source>
+        <translation>Agreement ends</translation>
+    </message>
+    <message>
+        <source>在岗情况</source>
+        <translation>Current post</translation>
+    </message>
+    <message>
+        <source>退出日期</source>
+        <translation>Exit date</translation>
+    </message>
+    <message>
+        <source>退出原因</source>
+        <translation>Reason for leaving</translation>
+    </message>
+    <message>
+        <source>哪些信息不实，如：登记时隐瞒已就业</source>
+        <translation>What was false, e.g. concealed employment when registering</translation>
+    </message>
+    <message>
+        <source>必填：比对结果、调查记录或文书编号</source>
+        <translation>Required: comparison result, investigation record or document number</translation>
+    </message>
+    <message>
+        <source>标记虚假信息</source>
+        <translation>Mark false information</translation>
+    </message>
+    <message>
+        <source>如：系误认</source>
+        <translation>e.g. marked by mistake</translation>
+    </message>
+    <message>
+        <source>撤销标记</source>
+        <translation>Withdraw the mark</translation>
+    </message>
+    <message>
+        <source>认定日期</source>
+        <translation>Date of finding</translation>
+    </message>
+    <message>
+        <source>不实信息</source>
+        <translation>False information</translation>
+    </message>
+    <message>
+        <source>证据</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>撤销日期</source>
+        <translation>Withdrawal date</translation>
+    </message>
+    <message>
+        <source>撤销理由</source>
+        <translation>Reason for withdrawal</translation>
     </message>
     <message>
         <source>记录未显示其属于就业困难人员，无需制定援助计划</source>
@@ -152,6 +268,10 @@
         <translation>No aid plan yet</translation>
     </message>
     <message>
+        <source>公益性岗位：{post}（{employer}），{start} 起在岗</source>
+        <translation>Public-welfare post: {post} ({employer}), since {start}</translation>
+    </message>
+    <message>
         <source>公益性岗位：{post}（{employer}），{start} 至 {end}</source>
         <translation>Public-welfare post: {post} ({employer}), {start} to {end}</translation>
     </message>
@@ -170,8 +290,32 @@
         <translation>Could not read the policies: {reason}</translation>
     </message>
     <message>
-        <source>回访日期「{text}」不是有效日期</source>
-        <translation>Visit date &quot;{text}&quot; is not a valid date</translation>
+        <source>在岗：{post}（{employer}），{start} 上岗</source>
+        <translation>In post: {post} ({employer}), since {start}</translation>
+    </message>
+    <message>
+        <source>当前未在公益性岗位</source>
+        <translation>Not in a public-welfare post</translation>
+    </message>
+    <message>
+        <source>标记虚假信息及撤销须由审核人员办理</source>
+        <translation>Only a reviewer may mark false information or withdraw the mark</translation>
+    </message>
+    <message>
+        <source>该登记已标记为提供虚假信息</source>
+        <translation>This registration is marked as resting on false information</translation>
+    </message>
+    <message>
+        <source>该登记未标记虚假信息</source>
+        <translation>This registration is not marked for false information</translation>
+    </message>
+    <message>
+        <source>{what}「{text}」不是有效日期，请按 2026-11-26 的格式填写</source>
+        <translation>{what} &quot;{text}&quot; is not a valid date; use the form 2026-11-26</translation>
+    </message>
+    <message>
+        <source>岗位期满日期</source>
+        <translation>Agreement end date</translation>
     </message>
 </context>
 <context>
@@ -577,6 +721,111 @@ You can start a new empty database and carry on (records not yet uploaded to the
     </message>
 </context>
 <context>
+    <name>ConflictCaseModel</name>
+    <message>
+        <source>登记编号</source>
+        <translation>Registration no.</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>冲突窗口</source>
+        <translation>Clashing counters</translation>
+    </message>
+    <message>
+        <source>最近冲突</source>
+        <translation>Latest clash</translation>
+    </message>
+    <message>
+        <source>待处理</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>{count} 处</source>
+        <translation>{count}</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictEventModel</name>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>窗口</source>
+        <translation>Counter</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <source>与其他窗口的记录冲突</source>
+        <translation>Contradicts another counter&apos;s record</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsPage</name>
+    <message>
+        <source>冲突复核 — 不同窗口的记录相互矛盾的登记</source>
+        <translation>Conflict review — registrations whose records from different counters contradict each other</translation>
+    </message>
+    <message>
+        <source>刷新（F5）</source>
+        <translation>Refresh (F5)</translation>
+    </message>
+    <message>
+        <source>处理意见：以哪条记录为准、是否已与相关窗口核对、后续如何处理</source>
+        <translation>Resolution: which record stands, whether it was checked with the other counter, what happens next</translation>
+    </message>
+    <message>
+        <source>记录处理意见并标记为已处理</source>
+        <translation>Record the resolution and mark it resolved</translation>
+    </message>
+    <message>
+        <source>冲突说明</source>
+        <translation>What clashed</translation>
+    </message>
+    <message>
+        <source>该登记的全部记录（红色为冲突的记录）</source>
+        <translation>Every record of this registration (clashing ones in red)</translation>
+    </message>
+    <message>
+        <source>正在打开本地数据库……</source>
+        <translation>Opening the local database…</translation>
+    </message>
+    <message>
+        <source>共 {count} 件待复核</source>
+        <translation>{count} to review</translation>
+    </message>
+    <message>
+        <source>没有待复核的冲突记录</source>
+        <translation>No conflicting records to review</translation>
+    </message>
+    <message>
+        <source>冲突记录读取失败：{reason}</source>
+        <translation>Could not read the conflicting records: {reason}</translation>
+    </message>
+    <message>
+        <source>登记 {number} 的冲突已处理</source>
+        <translation>The conflict of registration {number} is resolved</translation>
+    </message>
+</context>
+<context>
     <name>CounterLock</name>
     <message>
         <source>锁定屏幕</source>
@@ -762,10 +1011,6 @@ You can start a new empty database and carry on (records not yet uploaded to the
     <message>
         <source>注销日期「{text}」不是有效日期，请按 2026-11-26 的格式填写</source>
         <translation>Deregistration date &quot;{text}&quot; is not a valid date; use the form 2026-11-26</translation>
-    </message>
-    <message>
-        <source>注销日期 {day} 晚于今天 {today}，请核对</source>
-        <translation>Deregistration date {day} is after today {today}; please check</translation>
     </message>
     <message>
         <source>正在注销……</source>
@@ -1196,6 +1441,10 @@ Write it down and give it to the administrator in person; it must be changed at 
     <message>
         <source>审计</source>
         <translation>Audit</translation>
+    </message>
+    <message>
+        <source>冲突复核</source>
+        <translation>Conflicts</translation>
     </message>
     <message>
         <source>失业登记 — {counter}</source>

@@ -82,48 +82,28 @@ def load_subject(store: Store, registration_id: str) -> DeregistrationSubject:
         )
 
 
-class _DryRun(Exception):
-    """Raised inside the transaction of a check to roll the 注销 back."""
-
-
 def contradictions_on_db(
     store: Store,
-    config: Config,
-    actor: Actor,
     registration_id: str,
     reason: str,
     on: dt.date,
     evidence: str,
     monthly_income: str,
 ) -> list[str]:
-    """Run on the database thread: what in the record contradicts `reason` ([] if nothing).
+    """Run on the database thread: what stands in the way of this 注销 ([] if nothing), from
+    desktop.services.followup.deregistration_problems (the check confirm_deregistration
+    makes); nothing is written."""
+    from desktop.services.followup import deregistration_problems
 
-    The very check confirm_deregistration makes, run before the clerk confirms: the 注销 is
-    tried in a transaction that is always rolled back. (The service offers no separate check;
-    a rolled-back journal insert leaves nothing behind but a later clock value.)"""
-    from desktop.domain.errors import DomainError
-    from desktop.domain.followup import ContradictionError
-
-    try:
-        confirm_on_db(
-            store,
-            config,
-            actor,
+    with store.session(write=False) as session:
+        return deregistration_problems(
+            session,
             registration_id,
-            on,
             reason,
-            "",
+            on,
             evidence,
-            monthly_income,
-            dry_run=True,
+            monthly_income.strip() or None,
         )
-    except _DryRun:
-        return []
-    except ContradictionError as error:
-        return list(error.problems)
-    except DomainError as error:
-        return [error.message]
-    return []
 
 
 def confirm_on_db(
@@ -136,8 +116,6 @@ def confirm_on_db(
     note: str,
     evidence: str,
     monthly_income: str,
-    *,
-    dry_run: bool = False,
 ) -> bool:
     """Run on the database thread: 注销; whether the 注销告知书 is to be given."""
     from desktop.services.followup import confirm_deregistration
@@ -145,7 +123,7 @@ def confirm_on_db(
 
     with store.session() as session:
         ctx = counter_context(store, config, actor, session)
-        notified = confirm_deregistration(
+        return confirm_deregistration(
             session,
             ctx,
             registration_id,
@@ -155,9 +133,6 @@ def confirm_on_db(
             evidence=evidence,
             monthly_income=monthly_income.strip() or None,
         )
-        if dry_run:
-            raise _DryRun
-    return notified
 
 
 def _message_of(error: BaseException) -> str:
@@ -347,8 +322,6 @@ class DeregistrationDialog(QDialog):
         run_db(
             contradictions_on_db,
             self._store,
-            self._config,
-            self._actor_provider(),
             self._registration_id,
             reason,
             on,
@@ -370,17 +343,6 @@ class DeregistrationDialog(QDialog):
             self._fail(
                 self.tr("注销日期「{text}」不是有效日期，请按 2026-11-26 的格式填写").format(
                     text=self._date.text()
-                )
-            )
-            self._date.setFocus(Qt.FocusReason.OtherFocusReason)
-            return
-        today = dt.date.today()
-        if on > today:
-            # The service accepts any date; a 注销 ahead of time would end a registration
-            # before its reason has happened.
-            self._fail(
-                self.tr("注销日期 {day} 晚于今天 {today}，请核对").format(
-                    day=on.isoformat(), today=today.isoformat()
                 )
             )
             self._date.setFocus(Qt.FocusReason.OtherFocusReason)

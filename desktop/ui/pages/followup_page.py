@@ -94,7 +94,7 @@ class DueEntry:
     registered_on: dt.date
     last_contact_on: dt.date | None
     overdue: bool
-    mine: bool  # this clerk accepted the application
+    mine: bool  # this clerk accepted the application or is the aid plan's staff member
 
 
 @dataclass(frozen=True)
@@ -105,33 +105,17 @@ class DueList:
     entries: list[DueEntry]
 
 
-def _accepted_by(session: Any, clerk_id: str) -> set[str]:
-    """Registrations this clerk follows up: those whose application they accepted (受理), and
-    those whose aid plan names them as the designated staff member (notice §4(五)1: 指定专人).
-
-    (No store query offers this yet.)"""
-    from sqlalchemy import select
-
-    from desktop.store.models import AidPlan, Event
-
-    accepted = select(Event.entity_id).where(
-        Event.entity_type == "registration",
-        Event.kind == "registration.applied",
-        Event.clerk_id == clerk_id,
-    )
-    designated = select(AidPlan.id).where(AidPlan.staff_id == clerk_id)
-    return set(session.execute(accepted).scalars()) | set(session.execute(designated).scalars())
-
-
 def load_due_list(store: Store, config: Config, clerk_id: str, today: dt.date) -> DueList:
     """Run on the database thread: the month's due and overdue contacts with names."""
     from desktop.domain.followup import ContactStatus
     from desktop.services.followup import monthly_due_list, person_names
+    from desktop.store.queries import registrations_followed_by
 
     with store.session(write=False) as session:
         rows = monthly_due_list(session, config.region_code, today)
         names = person_names(session, [row.person_id for row in rows])
-        mine = _accepted_by(session, clerk_id) if clerk_id else set()
+        # This clerk's: accepted the application, or the aid plan's designated staff member.
+        mine = registrations_followed_by(session, clerk_id)
     entries = [
         DueEntry(
             row.registration_id,

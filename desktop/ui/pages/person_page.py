@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import importlib.util
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -123,7 +124,8 @@ class PostView:
     start_on: dt.date
     end_on: dt.date | None
     ended_on: dt.date | None
-    status: str
+    status: str  # placed / ended
+    post_id: str = ""
 
 
 def _aid_plan_view(plan: Any) -> AidPlanView:
@@ -158,7 +160,7 @@ def _aid_plan_view(plan: Any) -> AidPlanView:
 
 def _post_view(post: Any) -> PostView:
     return PostView(
-        post.post, post.employer, post.start_on, post.end_on, post.ended_on, post.status
+        post.post, post.employer, post.start_on, post.end_on, post.ended_on, post.status, post.id
     )
 
 
@@ -194,77 +196,6 @@ def _code_label(table: str, code: str) -> str:
 
     entry = code_table(table).get(code)
     return entry.label if entry is not None else code
-
-
-def summarize_event(kind: str, payload: Any) -> str:
-    """A Chinese one-liner of an event, the follow-up kinds (issue 6) in their own words and
-    the others as desktop.store.queries.summarize words them."""
-    from desktop.services.followup import SERVICE_KINDS
-    from desktop.store.queries import summarize
-
-    if not isinstance(payload, Mapping):
-        return ""
-    parts: list[str]
-    if kind == "contact.recorded":
-        method = _text(payload, "method")
-        parts = [
-            f"日期：{_text(payload, 'contacted_on')}" if payload.get("contacted_on") else "",
-            _code_label("contact_method", method) if method else "",
-            "已联系上" if payload.get("reached", True) is not False else "未联系上",
-            _text(payload, "note"),
-        ]
-    elif kind == "service.recorded":
-        details = payload.get("details")
-        detail_text = (
-            "、".join(str(value) for value in details.values() if value)
-            if isinstance(details, Mapping)
-            else ""
-        )
-        kind_code = _text(payload, "service_kind")
-        parts = [
-            _text(payload, "served_on"),
-            SERVICE_KINDS.get(kind_code, kind_code),
-            _text(payload, "content"),
-            detail_text,
-            f"结果：{_text(payload, 'result')}" if payload.get("result") else "",
-        ]
-        if not kind_code:  # an older payload shape
-            return summarize(kind, payload)
-    elif kind == "service.refused":
-        kind_code = _text(payload, "service_kind")
-        parts = [
-            _text(payload, "refused_on"),
-            f"拒绝{SERVICE_KINDS.get(kind_code, kind_code)}",
-            "有正当理由" if payload.get("valid_reason") else "无正当理由",
-            _text(payload, "reason"),
-        ]
-    elif kind == "aidplan.set" and "tier" in payload:
-        parts = [
-            f"服务等级：{_code_label('service_tier', _text(payload, 'tier'))}",
-            f"改定理由：{_text(payload, 'override_reason')}"
-            if payload.get("override_reason")
-            else "；".join(str(reason) for reason in payload.get("reasons") or ()),
-        ]
-    elif kind.startswith("home_visit."):
-        parts = [
-            _text(payload, "visited_on") or _text(payload, "due_on"),
-            _text(payload, "note") or _text(payload, "reason"),
-            _text(payload, "findings"),
-        ]
-    elif kind == "deregistration.done":
-        parts = [summarize(kind, payload), _text(payload, "note")]
-    else:
-        return summarize(kind, payload)
-    return "，".join(part for part in parts if part)
-
-
-def _reworded(entry: HistoryEntry) -> HistoryEntry:
-    """The store's summary, except where the record page words a follow-up event better."""
-    from dataclasses import replace
-
-    if entry.kind in ("contact.recorded", "aidplan.set"):
-        return replace(entry, summary=summarize_event(entry.kind, entry.payload))
-    return entry
 
 
 def _tier_view(session: Session, registration: Any, history: Any, today: dt.date) -> TierView:
@@ -320,7 +251,8 @@ def read_person_record(session: Session, person_id: str, today: dt.date) -> Pers
         for registration in found.registrations
     ]
     active = next((r for r in found.registrations if r.status == "registered"), None)
-    history = [_reworded(entry) for entry in found.history]
+    # desktop.store.queries.summarize already words every code in Chinese.
+    history = list(found.history)
     plan = found.aid_plan
     return PersonRecordView(
         person_id=person.id,
@@ -1012,6 +944,41 @@ def aid_action_on_db(
                 ),
             )
             return "已记录回访用人单位" + (f"；需协调：{'、'.join(concerns)}" if concerns else "")
+        if action == "close":
+            aid.close_aid_plan(
+                session, ctx, registration_id, on=form["closed_on"], reason=form["reason"]
+            )
+            return "援助计划已结束"
+        if action == "place":
+            from desktop.domain.aid import PostPlacement
+
+            aid.place_in_welfare_post(
+                session,
+                ctx,
+                registration_id,
+                PostPlacement(form["post"], form["employer"], form["start_on"], form["end_on"]),
+            )
+            return f"已安置到公益性岗位「{str(form['post']).strip()}」"
+        if action == "end_post":
+            aid.end_welfare_post(
+                session, ctx, form["post_id"], ended_on=form["ended_on"], reason=form["reason"]
+            )
+            return "已办理退出公益性岗位"
+        if action == "mark":
+            aid.mark_false_information(
+                session,
+                ctx,
+                registration_id,
+                on=form["marked_on"],
+                finding=form["finding"],
+                evidence=form["evidence"],
+            )
+            return "已标记为提供虚假信息（纳入人社信用体系）"
+        if action == "withdraw":
+            aid.withdraw_false_information(
+                session, ctx, registration_id, on=form["withdrawn_on"], reason=form["reason"]
+            )
+            return "已撤销虚假信息标记"
     raise ValueError(action)
 
 
@@ -1035,6 +1002,10 @@ class AidTab(QWidget):
         self._config = config
         self._actor_provider = actor_provider
         self._registration_id: str | None = None
+        self._mark_registration_id: str | None = None
+        self._current_post_id: str | None = None
+        self._section_button: dict[QWidget, QPushButton] = {}
+        self._clear_on_success: list[QLineEdit] = []
         self._busy = False
         self._overview = QLabel(self)
         self._overview.setObjectName("aidOverview")
@@ -1057,7 +1028,7 @@ class AidTab(QWidget):
 
         self._assign = QPushButton(self.tr("指定本人为援助责任人"), self)
         self._assign.setObjectName("aidAssignMe")
-        self._assign.clicked.connect(lambda: self._run("assign", {}))
+        self._assign.clicked.connect(lambda: self._run("assign", {}, []))
         plan_box = QWidget(self)
         self._item = QLineEdit(plan_box)
         self._item.setObjectName("aidItem")
@@ -1143,7 +1114,15 @@ class AidTab(QWidget):
         forms.addTab(plan_box, self.tr("援助计划"))
         forms.addTab(person_box, self.tr("回访本人"))
         forms.addTab(employer_box, self.tr("回访用人单位"))
+        forms.addTab(self._build_close_form(), self.tr("结束援助"))
+        forms.addTab(self._build_post_form(), self.tr("公益性岗位"))
+        forms.addTab(self._build_false_info_form(), self.tr("虚假信息"))
         self._forms = forms
+        # Keyboard: Enter in a section's last field or Ctrl+Enter anywhere in it saves it.
+        for sequence in ("Ctrl+Return", "Ctrl+Enter"):
+            save = QShortcut(QKeySequence(sequence), self)
+            save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            save.activated.connect(self.save_focused_section)
 
         left = QVBoxLayout()
         left.addWidget(self._overview)
@@ -1156,11 +1135,142 @@ class AidTab(QWidget):
         right.addWidget(self._policies)
         right.addStretch(1)
         layout = QHBoxLayout(self)
-        layout.addLayout(left, 3)
-        layout.addLayout(right, 2)
+        # Half the width for the forms: their six tabs fit without scroll arrows.
+        layout.addLayout(left, 1)
+        layout.addLayout(right, 1)
+
+    def _line(self, parent: QWidget, name: str, text: str = "", hint: str = "") -> QLineEdit:
+        line = QLineEdit(text, parent)
+        line.setObjectName(name)
+        if hint:
+            line.setPlaceholderText(hint)
+        return line
+
+    def _section(
+        self, box: QWidget, form: QFormLayout, button: QPushButton, fields: list[QLineEdit]
+    ) -> None:
+        """Enter moves to the section's next field and saves it from the last one; Ctrl+Enter
+        saves it from any of its fields."""
+        for current, following in itertools.pairwise(fields):
+            current.returnPressed.connect(
+                lambda following=following: following.setFocus(Qt.FocusReason.TabFocusReason)
+            )
+        fields[-1].returnPressed.connect(button.click)
+        for widget in fields:
+            self._section_button[widget] = button
+        form.addRow("", button)
+
+    def _build_close_form(self) -> QWidget:
+        box = QWidget(self)
+        today = dt.date.today().isoformat()
+        self._close_date = self._line(box, "aidCloseDate", today)
+        self._close_reason = self._line(
+            box, "aidCloseReason", hint=self.tr("如：经回访已实现稳定就业")
+        )
+        self._close_button = QPushButton(self.tr("结束援助计划"), box)
+        self._close_button.setObjectName("aidClosePlan")
+        self._close_button.clicked.connect(self._close_plan)
+        form = QFormLayout(box)
+        form.addRow(self.tr("结束日期"), self._close_date)
+        form.addRow(self.tr("结束原因"), self._close_reason)
+        self._section(box, form, self._close_button, [self._close_date, self._close_reason])
+        return box
+
+    def _build_post_form(self) -> QWidget:
+        box = QWidget(self)
+        today = dt.date.today().isoformat()
+        self._post_name = self._line(box, "aidPostName", hint=self.tr("如：社区保洁员"))
+        self._post_employer = self._line(
+            box, "aidPostEmployer", hint=self.tr("岗位开发单位，如：城关区环卫所")
+        )
+        self._post_start = self._line(box, "aidPostStart", today)
+        self._post_end = self._line(box, "aidPostEnd", hint=self.tr("协议期满日期，可不填"))
+        self._place_button = QPushButton(self.tr("安置上岗"), box)
+        self._place_button.setObjectName("aidPlacePost")
+        self._place_button.clicked.connect(self._place_in_post)
+        self._post_current = QLabel(box)
+        self._post_current.setObjectName("aidPostCurrent")
+        self._post_current.setWordWrap(True)
+        self._post_ended_on = self._line(box, "aidPostEndedOn", today)
+        self._post_end_reason = self._line(
+            box, "aidPostEndReason", hint=self.tr("如：协议期满、已在市场就业")
+        )
+        self._end_post_button = QPushButton(self.tr("退出岗位"), box)
+        self._end_post_button.setObjectName("aidEndPost")
+        self._end_post_button.clicked.connect(self._end_post)
+        form = QFormLayout(box)
+        form.addRow(self.tr("岗位名称"), self._post_name)
+        form.addRow(self.tr("用人单位"), self._post_employer)
+        form.addRow(self.tr("上岗日期"), self._post_start)
+        form.addRow(self.tr("岗位期满"), self._post_end)
+        self._section(
+            box,
+            form,
+            self._place_button,
+            [self._post_name, self._post_employer, self._post_start, self._post_end],
+        )
+        form.addRow(self.tr("在岗情况"), self._post_current)
+        form.addRow(self.tr("退出日期"), self._post_ended_on)
+        form.addRow(self.tr("退出原因"), self._post_end_reason)
+        self._section(
+            box, form, self._end_post_button, [self._post_ended_on, self._post_end_reason]
+        )
+        return box
+
+    def _build_false_info_form(self) -> QWidget:
+        box = QWidget(self)
+        today = dt.date.today().isoformat()
+        self._mark_state = QLabel(box)
+        self._mark_state.setObjectName("aidMarkState")
+        self._mark_state.setWordWrap(True)
+        self._mark_date = self._line(box, "aidMarkDate", today)
+        self._mark_finding = self._line(
+            box, "aidMarkFinding", hint=self.tr("哪些信息不实，如：登记时隐瞒已就业")
+        )
+        self._mark_evidence = self._line(
+            box, "aidMarkEvidence", hint=self.tr("必填：比对结果、调查记录或文书编号")
+        )
+        self._mark_button = QPushButton(self.tr("标记虚假信息"), box)
+        self._mark_button.setObjectName("aidMarkFalseInfo")
+        self._mark_button.clicked.connect(self._mark_false_info)
+        self._withdraw_date = self._line(box, "aidWithdrawDate", today)
+        self._withdraw_reason = self._line(box, "aidWithdrawReason", hint=self.tr("如：系误认"))
+        self._withdraw_button = QPushButton(self.tr("撤销标记"), box)
+        self._withdraw_button.setObjectName("aidWithdrawMark")
+        self._withdraw_button.clicked.connect(self._withdraw_mark)
+        form = QFormLayout(box)
+        form.addRow("", self._mark_state)
+        form.addRow(self.tr("认定日期"), self._mark_date)
+        form.addRow(self.tr("不实信息"), self._mark_finding)
+        form.addRow(self.tr("证据"), self._mark_evidence)
+        self._section(
+            box,
+            form,
+            self._mark_button,
+            [self._mark_date, self._mark_finding, self._mark_evidence],
+        )
+        form.addRow(self.tr("撤销日期"), self._withdraw_date)
+        form.addRow(self.tr("撤销理由"), self._withdraw_reason)
+        self._section(
+            box, form, self._withdraw_button, [self._withdraw_date, self._withdraw_reason]
+        )
+        return box
 
     def forms(self) -> QTabWidget:
         return self._forms
+
+    def field(self, name: str) -> QWidget:
+        found = self.findChild(QWidget, name)
+        assert found is not None, name
+        return found
+
+    @Slot()
+    def save_focused_section(self) -> None:
+        """Ctrl+Enter: save the section whose field has the keyboard."""
+        focused = self.focusWidget()  # the last field of this tab given the keyboard
+        button = self._section_button.get(focused) if isinstance(focused, QLineEdit) else None
+        if button is not None and button.isEnabled():
+            button.click()
 
     def overview_text(self) -> str:
         return self._overview.text()
@@ -1200,16 +1310,18 @@ class AidTab(QWidget):
             lines.append(html.escape(self.tr("尚未制定援助计划")))
         for post in record.posts:
             until = post.ended_on or post.end_on
-            lines.append(
-                html.escape(
-                    self.tr("公益性岗位：{post}（{employer}），{start} 至 {end}").format(
-                        post=post.post,
-                        employer=post.employer,
-                        start=post.start_on.isoformat(),
-                        end=until.isoformat() if until else "",
-                    )
+            if until is None:  # in post, with no agreed end: no dangling "至"
+                text = self.tr("公益性岗位：{post}（{employer}），{start} 起在岗").format(
+                    post=post.post, employer=post.employer, start=post.start_on.isoformat()
                 )
-            )
+            else:
+                text = self.tr("公益性岗位：{post}（{employer}），{start} 至 {end}").format(
+                    post=post.post,
+                    employer=post.employer,
+                    start=post.start_on.isoformat(),
+                    end=until.isoformat(),
+                )
+            lines.append(html.escape(text))
         self._overview.setText("<br>".join(lines))
         steps = plan.steps if plan is not None else []
         self._steps.setRowCount(len(steps))
@@ -1217,9 +1329,7 @@ class AidTab(QWidget):
             for column, value in enumerate(values):
                 self._steps.setItem(row, column, QTableWidgetItem(value))
         self._visits.set_entries(record.visits)
-        allowed = may("RECORD_SERVICE") and is_aid_case and not self._busy
-        self._assign.setEnabled(allowed)
-        self._forms.setEnabled(allowed)
+        self._show_actions(record, is_aid_case)
         self._policies.clear()
         if is_aid_case and record.active_registration_id is not None:
             run_db(
@@ -1245,15 +1355,134 @@ class AidTab(QWidget):
             self.tr("扶持政策读取失败：{reason}").format(reason=_message_of(error))
         )
 
-    def _date(self, field: QLineEdit) -> dt.date | None:
+    def _show_actions(self, record: PersonRecordView, is_aid_case: bool) -> None:
+        """Which forms may act now: the role's permissions and the record's state."""
+        from desktop.domain.roles import Role
+
+        may_record = may("RECORD_SERVICE") and not self._busy
+        plan = record.aid_plan
+        active = record.active_registration_id is not None
+        self._assign.setEnabled(may_record and is_aid_case and active)
+        for index in range(3):  # plan, 回访本人, 回访用人单位
+            box = self._forms.widget(index)
+            if box is not None:
+                box.setEnabled(may_record and is_aid_case)
+        self._close_button.setEnabled(may_record and plan is not None and plan.status == "active")
+        current = next((post for post in record.posts if post.status == "placed"), None)
+        self._current_post_id = current.post_id if current is not None else None
+        self._place_button.setEnabled(may_record and is_aid_case and active and current is None)
+        self._end_post_button.setEnabled(may_record and current is not None)
+        if current is not None:
+            self._post_current.setText(
+                self.tr("在岗：{post}（{employer}），{start} 上岗").format(
+                    post=current.post, employer=current.employer, start=current.start_on.isoformat()
+                )
+            )
+        else:
+            self._post_current.setText(self.tr("当前未在公益性岗位"))
+        # notice §5: 纳入人社信用体系 — a 审核's decision (desktop.services.aid).
+        clerk = clerk_session().clerk
+        reviewer = clerk is not None and Role.REVIEWER in clerk.roles and not self._busy
+        registrations = record.registrations
+        self._mark_registration_id = record.active_registration_id or (
+            registrations[0].registration_id if registrations else None
+        )
+        marked = record.false_info_marked
+        self._mark_button.setEnabled(reviewer and not marked and bool(self._mark_registration_id))
+        self._withdraw_button.setEnabled(reviewer and marked)
+        if not reviewer:
+            self._mark_state.setText(self.tr("标记虚假信息及撤销须由审核人员办理"))
+        elif marked:
+            self._mark_state.setText(self.tr("该登记已标记为提供虚假信息"))
+        else:
+            self._mark_state.setText(self.tr("该登记未标记虚假信息"))
+
+    def _date(self, field: QLineEdit, what: str, *, optional: bool = False) -> dt.date | None:
+        """The date typed in `field`; None (after saying so, the field keeping its text and
+        the keyboard) when it is not a date. An optional empty field is None without a word."""
         from desktop.services.intake import parse_form_date
 
+        if optional and not field.text().strip():
+            return None
         day = parse_form_date(field.text())
         if day is None:
             self.sig_failed.emit(
-                self.tr("回访日期「{text}」不是有效日期").format(text=field.text())
+                self.tr("{what}「{text}」不是有效日期，请按 2026-11-26 的格式填写").format(
+                    what=what, text=field.text()
+                )
             )
+            field.setFocus(Qt.FocusReason.OtherFocusReason)
         return day
+
+    @Slot()
+    def _close_plan(self) -> None:
+        day = self._date(self._close_date, self.tr("结束日期"))
+        if day is not None:
+            self._run(
+                "close",
+                {"closed_on": day, "reason": self._close_reason.text()},
+                [self._close_reason],
+            )
+
+    @Slot()
+    def _place_in_post(self) -> None:
+        start = self._date(self._post_start, self.tr("上岗日期"))
+        if start is None:
+            return
+        end_text = self._post_end.text()
+        end = self._date(self._post_end, self.tr("岗位期满日期"), optional=True)
+        if end is None and end_text.strip():
+            return
+        self._run(
+            "place",
+            {
+                "post": self._post_name.text(),
+                "employer": self._post_employer.text(),
+                "start_on": start,
+                "end_on": end,
+            },
+            [self._post_name, self._post_employer, self._post_end],
+        )
+
+    @Slot()
+    def _end_post(self) -> None:
+        day = self._date(self._post_ended_on, self.tr("退出日期"))
+        if day is not None and self._current_post_id is not None:
+            self._run(
+                "end_post",
+                {
+                    "post_id": self._current_post_id,
+                    "ended_on": day,
+                    "reason": self._post_end_reason.text(),
+                },
+                [self._post_end_reason],
+            )
+
+    @Slot()
+    def _mark_false_info(self) -> None:
+        day = self._date(self._mark_date, self.tr("认定日期"))
+        if day is not None:
+            self._run(
+                "mark",
+                {
+                    "marked_on": day,
+                    "finding": self._mark_finding.text(),
+                    "evidence": self._mark_evidence.text(),
+                },
+                [self._mark_finding, self._mark_evidence],
+                registration_id=self._mark_registration_id,
+            )
+
+    @Slot()
+    def _withdraw_mark(self) -> None:
+        day = self._date(self._withdraw_date, self.tr("撤销日期"))
+        if day is not None:
+            self._run(
+                "withdraw",
+                {"withdrawn_on": day, "reason": self._withdraw_reason.text()},
+                [self._withdraw_reason],
+                registration_id=self._mark_registration_id,
+            )
 
     @Slot()
     def _save_plan(self) -> None:
@@ -1264,11 +1493,12 @@ class AidTab(QWidget):
                 "steps": self._plan_steps.text(),
                 "needs": self._needs.text(),
             },
+            [self._item, self._plan_steps, self._needs],
         )
 
     @Slot()
     def _save_person_visit(self) -> None:
-        day = self._date(self._person_date)
+        day = self._date(self._person_date, self.tr("回访日期"))
         if day is None:
             return
         self._run(
@@ -1281,11 +1511,12 @@ class AidTab(QWidget):
                 "measures": self._measures.text(),
                 "follow_up": self._follow_up.text(),
             },
+            [self._situation, self._enjoyed, self._measures, self._follow_up],
         )
 
     @Slot()
     def _save_employer_visit(self) -> None:
-        day = self._date(self._employer_date)
+        day = self._date(self._employer_date, self.tr("回访日期"))
         if day is None:
             return
         self._run(
@@ -1301,30 +1532,48 @@ class AidTab(QWidget):
                 "wages": self._wages.isChecked(),
                 "problems": self._employer_problems.text(),
             },
+            [
+                self._employer,
+                self._employment_status,
+                self._hours,
+                self._workload,
+                self._employer_problems,
+            ],
         )
 
-    def _run(self, action: str, form: dict[str, Any]) -> None:
-        if self._busy or self._registration_id is None:
+    def _run(
+        self,
+        action: str,
+        form: dict[str, Any],
+        typed: list[QLineEdit],
+        *,
+        registration_id: str | None = None,
+    ) -> None:
+        """Run one aid use case; `typed` is cleared once it is recorded, and kept as it was
+        typed when it is refused."""
+        target = registration_id or self._registration_id
+        if self._busy or target is None:
             return
         self._busy = True
+        self._clear_on_success = typed
         run_db(
             aid_action_on_db,
             self._store,
             self._config,
             self._actor_provider(),
-            self._registration_id,
+            target,
             action,
             form,
         ).on_success(self._on_done).on_error(self._on_failed)
 
     def _on_done(self, message: str) -> None:
         self._busy = False
-        for typed in (self._item, self._plan_steps, self._needs, self._situation, self._enjoyed,
-                      self._measures, self._follow_up, self._employer, self._employment_status,
-                      self._hours, self._workload, self._employer_problems):  # fmt: skip
+        for typed in self._clear_on_success:
             typed.clear()
+        self._clear_on_success = []
         self.sig_recorded.emit(message)
 
     def _on_failed(self, error: BaseException) -> None:
         self._busy = False
+        self._clear_on_success = []
         self.sig_failed.emit(_message_of(error))

@@ -23,7 +23,11 @@ NEW_POLICY = {
 
 def _events(store: Store) -> list[Event]:
     with store.session(write=False) as session:
-        return list(session.scalars(select(Event).where(Event.kind == "reference.changed")))
+        return list(
+            session.scalars(
+                select(Event).where(Event.kind == "reference.changed").order_by(Event.seq)
+            )
+        )
 
 
 def test_seed_fills_each_empty_list_from_the_csvs_once(store: Store) -> None:

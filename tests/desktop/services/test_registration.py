@@ -159,7 +159,9 @@ def test_second_active_registration_is_refused(store: Store, ctx: reg.CounterCon
     assert second.person_id == first.person_id
     assert second.registration_id != first.registration_id
     with store.session(write=False) as session:
-        updates = list(session.scalars(select(Event).where(Event.kind == "person.updated")))
+        updates = list(
+            session.scalars(select(Event).where(Event.kind == "person.updated").order_by(Event.seq))
+        )
         assert [event.payload for event in updates] == [{"phone": "18809311234"}]
         assert session.scalar(select(func.count()).select_from(Person)) == 1
 

@@ -33,7 +33,15 @@ def test_init_can_run_again_and_reports_what_it_set_up(central: CentralDatabase)
             "SELECT relname FROM pg_class WHERE relrowsecurity ORDER BY relname"
         ).fetchall()
     assert version == (HEAD_REVISION,)
-    assert [row[0] for row in rls] == ["delegation", "journal", "person", "registration"]
+    assert [row[0] for row in rls] == [
+        "aid_plan",
+        "delegation",
+        "false_info_mark",
+        "journal",
+        "person",
+        "registration",
+        "welfare_post",
+    ]
 
 
 def test_counters_get_the_next_number_of_their_region(central: CentralDatabase) -> None:

@@ -134,6 +134,7 @@ def test_many_writers_committing_out_of_order_while_a_counter_pulls_all_the_time
     rolled_back: set[str] = set()
     lock = threading.Lock()
     writers_done = threading.Event()
+    three_pulls = threading.Event()  # a loaded machine must not let the writers finish first
     failures: list[BaseException] = []
 
     def writer(number: int) -> None:
@@ -142,6 +143,8 @@ def test_many_writers_committing_out_of_order_while_a_counter_pulls_all_the_time
             with central.admin() as session:
                 session.autocommit = False
                 for index in range(25):
+                    if index == 24:  # the last transaction waits for pulls made meanwhile
+                        assert three_pulls.wait(60), "计数器未能在写入期间下载"
                     if rng.random() < 0.3:
                         session.execute("SELECT pg_current_xact_id()")
                     time.sleep(rng.random() * 0.004)
@@ -172,6 +175,8 @@ def test_many_writers_committing_out_of_order_while_a_counter_pulls_all_the_time
     while any(thread.is_alive() for thread in threads):
         inserted += _pull(counter, connection, page_size=7)
         pulls += 1
+        if pulls >= 3:
+            three_pulls.set()
     for thread in threads:
         thread.join()
     writers_done.set()
@@ -389,3 +394,53 @@ def test_pull_needs_a_counter_role_not_just_any_login(central: CentralDatabase) 
         finally:
             admin.execute("RESET ROLE")
             admin.execute("DROP ROLE dengji_stranger_pull")
+
+
+def _journal_indexes(counter: SimCounter) -> set[str]:
+    with counter.store.session(write=False) as session:
+        rows = session.connection().exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journal'"
+        )
+        return {str(row[0]) for row in rows}
+
+
+def test_a_first_pull_drops_the_unneeded_journal_indexes_and_always_puts_them_back(
+    central: CentralDatabase, tmp_path: Path
+) -> None:
+    from desktop.sync.local import BULK_DROPPED_INDEXES, drop_bulk_indexes
+    from desktop.sync.pull import BULK_INDEXES_KEY, load_sync_state, sync_state_row
+
+    source = SimCounter(central, tmp_path, "620209")
+    target = SimCounter(central, tmp_path, "620209")
+    connection = _counter_connection(target)
+    try:
+        for index in range(30):
+            source.record_person_and_application(index)
+        source.sync()
+        complete = _journal_indexes(target)
+        assert set(BULK_DROPPED_INDEXES) <= complete
+        seen: list[set[str]] = []
+
+        def look_then_stop(received: int) -> None:
+            seen.append(_journal_indexes(target))
+            raise RuntimeError("网络中断")
+
+        with pytest.raises(RuntimeError):
+            pull(target.store, connection, page_size=10, after_page=look_then_stop)
+        assert seen == [complete - set(BULK_DROPPED_INDEXES)]  # dropped while pulling
+        assert _journal_indexes(target) == complete  # back after a failed pull
+        assert len(target.event_ids()) == 10
+        # Killed outright: the indexes stay dropped and noted; the next pull restores them.
+        with target.store.session() as session:
+            saved = drop_bulk_indexes(session)
+            row = sync_state_row(session)
+            row.extra = {**(row.extra or {}), BULK_INDEXES_KEY: saved}
+        assert _journal_indexes(target) == complete - set(BULK_DROPPED_INDEXES)
+        assert pull(target.store, connection, page_size=10).inserted == 50
+        assert _journal_indexes(target) == complete
+        assert BULK_INDEXES_KEY not in load_sync_state(target.store)["extra"]
+        assert target.projections() == source.projections()
+    finally:
+        connection.close()
+        source.close()
+        target.close()

@@ -307,3 +307,42 @@ def test_the_central_id_of_each_event_comes_back_on_the_next_pull(
         assert local == central_seqs
     finally:
         counter.close()
+
+
+def test_text_with_backslashes_tabs_newlines_and_quotes_arrives_unchanged(
+    central: CentralDatabase, tmp_path: Path
+) -> None:
+    # The push formats COPY's text format itself: each of these characters must be escaped.
+    counter = SimCounter(central, tmp_path, "620112")
+    other = SimCounter(central, tmp_path, "620112")
+    person_id = str(uuid.uuid4())
+    awkward = 'C:\\路径\\n\t制表符\n换行\r回车 "引号" \\N \\. 结尾\\'
+    try:
+        counter.record(
+            "person",
+            person_id,
+            "person.recorded",
+            {
+                "doc_type": "01",
+                "id_number": "620112198001011234",
+                "name": "王\t五",
+                "household_address": awkward,
+                "note": {"nested": awkward, "list": [awkward, None, True, 1.5]},
+            },
+        )
+        counter.sync()
+        with central.admin() as admin:
+            payload, address = admin.execute(
+                "SELECT j.payload, p.household_address FROM journal j"
+                " JOIN person p ON p.id = j.entity_id WHERE j.entity_id = %s",
+                [person_id],
+            ).fetchone()
+        assert payload["household_address"] == awkward
+        assert payload["note"] == {"nested": awkward, "list": [awkward, None, True, 1.5]}
+        assert address == awkward.strip()
+        other.sync()
+        assert other.projections() == counter.projections()
+        assert other.projections()[("person", person_id)]["name"] == "王\t五"
+    finally:
+        counter.close()
+        other.close()

@@ -118,7 +118,8 @@ def test_idle_time_locks_and_the_next_clerk_takes_over_with_work_kept(
 
         from desktop.store.models import Event
 
-        kinds = list(db.scalars(select(Event.kind).where(Event.kind.like("audit.%"))))
+        audit = select(Event.kind).where(Event.kind.like("audit.%")).order_by(Event.seq)
+        kinds = list(db.scalars(audit))
     assert kinds == ["audit.signed_in", "audit.signed_out", "audit.signed_in"]
 
 
@@ -171,6 +172,28 @@ def test_the_audit_page_shows_only_to_an_administrator(
     lock.lock()
     sign_in(qtbot, lock, "liujianhua")
     assert not navigation.item(audit_row).isHidden()
+
+
+def test_the_conflict_review_shows_only_to_a_reviewer(
+    qtbot, staffed_store: Store, session: ClerkSession
+) -> None:
+    from desktop.domain.roles import Permission, has_permission
+
+    lock = make_window(qtbot, staffed_store, session, idle_ms=600_000)
+    window = lock.parent()
+    assert isinstance(window, MainWindow)
+    from PySide6.QtWidgets import QListWidget
+
+    navigation = window.findChild(QListWidget, "navigation")
+    assert navigation is not None
+    row = window.page_keys().index("conflicts")
+    assert navigation.item(row).isHidden()
+    sign_in(qtbot, lock, "zhangli")  # 窗口经办
+    assert navigation.item(row).isHidden()
+    lock.lock()
+    sign_in(qtbot, lock, "wanghaiyan")  # 审核
+    assert has_permission({Role.REVIEWER}, Permission.RESOLVE_CONFLICT)
+    assert not navigation.item(row).isHidden()
 
 
 def test_closing_the_start_up_sign_in_ends_the_program(

@@ -205,7 +205,11 @@ def window(
 
 def signed_events(store: Store) -> list[Event]:
     with store.session(write=False) as session:
-        return list(session.scalars(select(Event).where(Event.kind == "commitment.signed")))
+        return list(
+            session.scalars(
+                select(Event).where(Event.kind == "commitment.signed").order_by(Event.seq)
+            )
+        )
 
 
 def test_scanning_a_signed_letter_records_it_and_opens_the_person(

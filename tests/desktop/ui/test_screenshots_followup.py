@@ -4,6 +4,7 @@ saves them to docs/screenshots/ (followup.png, person.png, deregistration.png)."
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,6 @@ from desktop.services import followup as fu
 from desktop.services.demo import fill_demo_data
 from desktop.store.db import Store, open_store
 from desktop.store.models import Registration
-from desktop.ui.clerk_session import clerk_session
 from desktop.ui.pages.deregistration_dialog import DeregistrationDialog
 from tests.desktop.ui.pages.followup_people import (
     TODAY,
@@ -83,10 +83,8 @@ def test_followup_screenshot(
     tmp_path: Path,
 ) -> None:
     store, _people = counter_store
-    window = open_window(qtbot, store)
-    # The status bar follows sign-ins: sign in again now that the window is there.
-    clerk_session().set_clerk(None)
-    clerk_session().set_clerk(signed_in_clerk)
+    window = open_window(qtbot, store)  # signed in before the window: the bar shows it
+    assert signed_in_clerk.display_name in window.status_bar().section_texts()["clerk"]
     page = window.followup_page()
     with qtbot.waitSignal(page.contacts().sig_list_loaded, timeout=WAIT_MS):
         window.show_page("service")
@@ -99,6 +97,33 @@ def test_followup_screenshot(
     save(image, "followup.png", tmp_path)
 
 
+def _aided_person(store: Store) -> str:
+    """A 大龄 woman (就业困难人员) with a designated staff member, a plan with steps, a
+    公益性岗位 and a 回访本人: what the record's 就业援助 tab shows."""
+    from desktop.domain.aid import PersonVisit, PostPlacement
+    from desktop.services import aid
+    from tests.desktop.ui.pages.followup_people import register
+
+    registered_on = TODAY - dt.timedelta(days=75)
+    older = register(store, "马桂兰", 42, registered_on, birth=dt.date(1979, 6, 8))
+    rid = older.registration_id
+    made_on = registered_on + dt.timedelta(days=3)
+    with store.session() as session:
+        ctx = context(store)
+        aid.assign_aid_staff(session, ctx, rid, staff_id="clerk01", staff_name="王丽娟",
+                             on=made_on)  # fmt: skip
+        aid.make_aid_plan(session, ctx, rid, on=made_on, needs="缺乏求职技巧，需兼顾照料老人",
+                          items=[aid.new_item("职业指导", [("求职技巧指导", made_on),
+                                                        ("推荐家政服务岗位", None)])])  # fmt: skip
+        aid.place_in_welfare_post(session, ctx, rid, PostPlacement(
+            "社区保洁员", "城关区环卫所", made_on + dt.timedelta(days=10)))  # fmt: skip
+        aid.record_person_visit(session, ctx, rid, PersonVisit(
+            visited_on=made_on + dt.timedelta(days=40), outcome="employed_stable",
+            employment_situation="在公益性岗位工作稳定", policies_enjoyed=("公益性岗位补贴",),
+            measures_carried_out="已落实岗位安置"))  # fmt: skip
+    return older.person_id
+
+
 def test_person_screenshot(
     qtbot,
     counter_look: None,  # noqa: F811
@@ -106,13 +131,19 @@ def test_person_screenshot(
     counter_store,
     tmp_path: Path,
 ) -> None:
-    store, people = counter_store
+    store, _people = counter_store
+    person_id = _aided_person(store)
     window = open_window(qtbot, store)
-    dialog = window.open_person_record(people.overdue.person_id)
+    dialog = window.open_person_record(person_id)
     assert dialog is not None
     with qtbot.waitSignal(dialog.sig_record_loaded, timeout=WAIT_MS):
         pass
+    tab = dialog.aid_tab()
+    assert tab is not None  # a 就业困难人员: the 就业援助 tab is there
+    dialog.tabs().setCurrentWidget(tab)
+    tab.forms().setCurrentIndex(4)  # 公益性岗位
     dialog.resize(1200, 700)
+    qtbot.waitUntil(lambda: tab.policies_text() != "", timeout=WAIT_MS)
     qtbot.wait(150)
     image = dialog.grab().toImage()
     assert distinct_colours(image) > 20

@@ -165,12 +165,42 @@ def test_a_date_after_today_is_refused_and_kept(
     store, people = followup_store
     dialog = open_dialog(qtbot, store, people.overdue.registration_id, parent, reason="21")
     tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
-    dialog.field("deregistrationDate").setText(tomorrow)
-    with qtbot.waitSignal(dialog.sig_failed, timeout=1000) as failed:
+    refusal = (
+        f"注销日期 {tomorrow} 晚于今天 {TODAY.isoformat()}，不能预先注销，请在注销情形发生后办理"
+    )
+    dialog.field("deregistrationEvidence").setText("录用通知书")
+    with qtbot.waitSignal(dialog.sig_checked, timeout=WAIT_MS, check_params_cb=bool) as checked:
+        dialog.field("deregistrationDate").setText(tomorrow)
+    assert checked.args == [[refusal]]  # shown as it is typed, by the service's own check
+    with qtbot.waitSignal(dialog.sig_failed, timeout=WAIT_MS) as failed:
         dialog.confirm()
-    assert failed.args == [f"注销日期 {tomorrow} 晚于今天 {TODAY.isoformat()}，请核对"]
+    assert failed.args == [f"未注销：{refusal}"]
     assert dialog.field("deregistrationDate").text() == tomorrow
     assert status(store, people.overdue.registration_id) == "registered"
+
+
+def test_a_date_before_the_registration_is_shown_and_refused(
+    qtbot, signed_in_clerk, followup_store, parent: QWidget
+) -> None:
+    store, people = followup_store
+    dialog = open_dialog(qtbot, store, people.overdue.registration_id, parent, reason="21")
+    with store.session(write=False) as session:
+        registration = session.get(Registration, people.overdue.registration_id)
+        assert registration is not None and registration.registered_on is not None
+        registered_on = registration.registered_on
+    early = (registered_on - dt.timedelta(days=1)).isoformat()
+    dialog.field("deregistrationEvidence").setText("录用通知书")
+    with qtbot.waitSignal(dialog.sig_checked, timeout=WAIT_MS, check_params_cb=bool) as checked:
+        dialog.field("deregistrationDate").setText(early)
+    assert checked.args == [[f"注销日期不能早于登记日期 {registered_on}（填写的是 {early}）"]]
+    with qtbot.waitSignal(dialog.sig_failed, timeout=WAIT_MS):
+        dialog.confirm()
+    assert status(store, people.overdue.registration_id) == "registered"
+    journal = select(Event).where(Event.kind == "deregistration.done")
+    with store.session(write=False) as session:
+        assert people.overdue.registration_id not in {
+            event.entity_id for event in session.scalars(journal)
+        }
 
 
 def test_a_clerk_without_the_reviewer_role_cannot_confirm(

@@ -53,7 +53,7 @@ def page(qtbot, signed_in_clerk, followup_store) -> FollowupPage:
 
 def events(store: Store, kind: str) -> list[Event]:
     with store.session(write=False) as session:
-        return list(session.scalars(select(Event).where(Event.kind == kind)))
+        return list(session.scalars(select(Event).where(Event.kind == kind).order_by(Event.seq)))
 
 
 def names(panel: MonthlyContactPanel) -> list[str]:

@@ -58,7 +58,11 @@ def open_entry_dialog(qtbot, page: ListsPage, tab: ReferenceListTab, name: str):
 
 def reference_events(store: Store) -> list[Event]:
     with store.session(write=False) as session:
-        return list(session.scalars(select(Event).where(Event.kind == "reference.changed")))
+        return list(
+            session.scalars(
+                select(Event).where(Event.kind == "reference.changed").order_by(Event.seq)
+            )
+        )
 
 
 def test_a_new_database_gets_the_seed_lists_in_three_tabs(page: ListsPage) -> None:
