@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from desktop.ui.background import run_db
-from desktop.ui.clerk_session import ClerkSession, clerk_session
+from desktop.ui.clerk_session import ClerkSession, clerk_label, clerk_session
 from desktop.ui.login_dialog import LoginDialog, SignInSetup, prepare_sign_in
 
 if TYPE_CHECKING:
@@ -46,13 +46,6 @@ def _record_sign_out(store: Store, clerk: SignedInClerk, counter_id: str, reason
 
     with store.session() as session:
         record_sign_out(session, clerk, store.clock, counter_id=counter_id, reason=reason)
-
-
-def clerk_label(clerk: SignedInClerk | None) -> str | None:
-    """What the status bar's 经办人 section shows: "张丽（窗口经办）", or None."""
-    if clerk is None:
-        return None
-    return f"{clerk.display_name}（{clerk.role_text}）"
 
 
 class LockCover(QWidget):

@@ -13,8 +13,8 @@ from desktop.config import Config
 from desktop.domain.roles import Role
 from desktop.services import accounts
 from desktop.store.db import Store
-from desktop.ui.clerk_session import ClerkSession, clerk_session
-from desktop.ui.idle_lock import CounterLock, clerk_label
+from desktop.ui.clerk_session import ClerkSession, clerk_label, clerk_session
+from desktop.ui.idle_lock import CounterLock
 from desktop.ui.main_window import MainWindow
 from tests.desktop.services.staff import ADMIN
 from tests.desktop.services.staff import fast_password_hashing as fast_password_hashing
