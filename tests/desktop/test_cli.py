@@ -91,3 +91,30 @@ def test_demo_refuses_a_real_deployment_database(
     assert main(["demo", "--persons", "5"]) == 2
     assert "正式部署" in capsys.readouterr().err
     assert not (tmp_path / "real.db").exists()
+
+
+def test_the_counter_client_starts_without_building_the_subcommand_parsers(monkeypatch) -> None:
+    from pathlib import Path
+
+    import desktop.cli as cli
+
+    started: list[object] = []
+
+    def no_full_parser() -> None:
+        raise AssertionError("the full parser was built for a plain client start")
+
+    monkeypatch.setattr(cli, "build_parser", no_full_parser)
+    monkeypatch.setattr(cli, "_cmd_gui", lambda args: started.append(args.db) or 0)
+    assert cli.main(["--db", "counter.sqlite3"]) == 0
+    assert cli.main([]) == 0
+    assert started == [Path("counter.sqlite3"), None]
+
+
+def test_anything_else_goes_through_the_full_parser(capsys) -> None:
+    import pytest
+
+    from desktop.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["--db"])  # a file is missing: the full parser's message
+    assert "--db" in capsys.readouterr().err
