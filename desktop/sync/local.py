@@ -247,7 +247,12 @@ def _chained_rows(raw: Any, events: Sequence[WireEvent]) -> list[tuple[Any, ...]
 # row (a third of the journal's insert time). ix_journal_entity (the re-fold) and the unique
 # id (idempotency) stay. Queries give the same answers without them, only slower, so a pull
 # killed in between loses nothing; the next pull puts them back first.
-BULK_DROPPED_INDEXES = ("ix_journal_hlc", "ix_journal_central_seq", "ix_journal_pending_push")
+BULK_DROPPED_INDEXES = (
+    "ix_journal_hlc",
+    "ix_journal_central_seq",
+    "ix_journal_pending_push",
+    "ix_journal_kind_clerk",  # this clerk's list (migration 0008)
+)
 
 
 def journal_is_empty(session: Session) -> bool:
