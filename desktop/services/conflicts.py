@@ -106,11 +106,10 @@ class ConflictCase:
 
 
 def _as_beijing(value: Any) -> dt.datetime:
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if value.tzinfo is None:  # SQLite keeps UTC without its offset (models.UtcDateTime)
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(_BEIJING)
+    moment: dt.datetime = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:  # SQLite keeps UTC without its offset (models.UtcDateTime)
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(_BEIJING)
 
 
 def _label(name: str) -> str:

@@ -8,12 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QDate,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
     Slot,
@@ -38,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui.background import run_db
 from desktop.ui.clerk_session import clerk_session
+from widgets.row_table_model import Column, RowTableModel
 
 if TYPE_CHECKING:
     from desktop.config import Config
@@ -272,62 +270,33 @@ def check_journal_at_start(window: Any, store: Store) -> JournalIntegrityCheck:
 # -- the table ----------------------------------------------------------------------------
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(RowTableModel["AuditEntry"]):
     """Audit lines: 时间, 经办人, 窗口, 操作, 对象 (masked ID), 详情."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._entries: list[AuditEntry] = []
-        self._headers = [
-            self.tr("时间"),
-            self.tr("经办人"),
-            self.tr("窗口"),
-            self.tr("操作"),
-            self.tr("对象"),
-            self.tr("详情"),
-        ]
+        super().__init__(parent=parent)
+        self.set_columns(
+            [
+                Column(
+                    self.tr("时间"),
+                    lambda entry: entry.wall_time.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S"),
+                ),
+                Column(self.tr("经办人"), lambda entry: entry.clerk_id),
+                Column(self.tr("窗口"), lambda entry: entry.counter_id),
+                Column(self.tr("操作"), lambda entry: entry.kind_label),
+                Column(
+                    self.tr("对象"),
+                    lambda entry: f"{entry.person_name} {entry.person_id_masked}".strip(),
+                ),
+                Column(self.tr("详情"), lambda entry: entry.detail),
+            ]
+        )
 
     def set_entries(self, entries: list[AuditEntry]) -> None:
-        self.beginResetModel()
-        self._entries = list(entries)
-        self.endResetModel()
+        self.set_rows(entries)
 
     def entries(self) -> list[AuditEntry]:
-        return list(self._entries)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008 -- Qt's signature
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008 -- Qt's signature
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(
-        self,
-        index: QModelIndex | QPersistentModelIndex,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        entry = self._entries[index.row()]
-        column = index.column()
-        if column == 0:
-            return entry.wall_time.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
-        if column == 1:
-            return entry.clerk_id
-        if column == 2:
-            return entry.counter_id
-        if column == 3:
-            return entry.kind_label
-        if column == 4:
-            return f"{entry.person_name} {entry.person_id_masked}".strip()
-        return entry.detail
+        return self.rows()
 
 
 # -- the page -----------------------------------------------------------------------------

@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.background import run_db
+from widgets.row_table_model import Column, RowTableModel
 
 if TYPE_CHECKING:
     from desktop.config import Config
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from desktop.store.journal import Actor
     from desktop.ui.pages.apply_page import ActorProvider
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 _CLASH = QColor("#c62828")
 _CLASH_BACKGROUND = QColor("#ffebee")
 _HINT_STYLE = "color: palette(mid); font-size: 11pt;"
@@ -62,112 +61,61 @@ def record_resolution(store: Store, actor: Actor, registration_id: str, note: st
         return str(event.entity_id)
 
 
-class ConflictCaseModel(QAbstractTableModel):
+class ConflictCaseModel(RowTableModel["ConflictCase"]):
     """One row per registration under review."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._cases: list[ConflictCase] = []
-        self._headers = [
-            self.tr("登记编号"),
-            self.tr("姓名"),
-            self.tr("状态"),
-            self.tr("冲突窗口"),
-            self.tr("最近冲突"),
-            self.tr("待处理"),
-        ]
+        super().__init__(parent=parent)
+        self.set_columns(
+            [
+                Column(self.tr("登记编号"), lambda case: case.number),
+                Column(self.tr("姓名"), lambda case: case.person_name),
+                Column(self.tr("状态"), lambda case: case.status_label),
+                Column(self.tr("冲突窗口"), lambda case: "、".join(case.counters)),
+                Column(
+                    self.tr("最近冲突"),
+                    lambda case: case.latest_at.strftime(_TIME_FORMAT) if case.latest_at else "",
+                ),
+                Column(
+                    self.tr("待处理"),
+                    lambda case: self.tr("{count} 处").format(count=len(case.anomalies)),
+                ),
+            ]
+        )
 
     def set_cases(self, cases: list[ConflictCase]) -> None:
-        self.beginResetModel()
-        self._cases = list(cases)
-        self.endResetModel()
+        self.set_rows(cases)
 
     def case_at(self, row: int) -> ConflictCase | None:
-        return self._cases[row] if 0 <= row < len(self._cases) else None
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 -- Qt's signature
-        return 0 if parent.isValid() else len(self._cases)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 -- Qt's signature
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        case = self.case_at(index.row())
-        if case is None or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        column = index.column()
-        if column == 0:
-            return case.number
-        if column == 1:
-            return case.person_name
-        if column == 2:
-            return case.status_label
-        if column == 3:
-            return "、".join(case.counters)
-        if column == 4:
-            return case.latest_at.strftime(_TIME_FORMAT) if case.latest_at else ""
-        return self.tr("{count} 处").format(count=len(case.anomalies))
+        return self.row_at(row)
 
 
-class ConflictEventModel(QAbstractTableModel):
+class ConflictEventModel(RowTableModel["ConflictEvent"]):
     """The events of the registration chosen, the clashing ones in red."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._events: list[ConflictEvent] = []
-        self._headers = [
-            self.tr("时间"),
-            self.tr("窗口"),
-            self.tr("经办人"),
-            self.tr("操作"),
-            self.tr("内容"),
-        ]
+        super().__init__(parent=parent)
+        self.set_columns(
+            [
+                Column(self.tr("时间"), lambda event: event.recorded_at.strftime(_TIME_FORMAT)),
+                Column(self.tr("窗口"), lambda event: event.counter_id),
+                Column(self.tr("经办人"), lambda event: event.clerk_id),
+                Column(self.tr("操作"), lambda event: event.kind_label),
+                Column(self.tr("内容"), lambda event: event.summary),
+            ]
+        )
 
     def set_events(self, events: list[ConflictEvent]) -> None:
-        self.beginResetModel()
-        self._events = list(events)
-        self.endResetModel()
+        self.set_rows(events)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 -- Qt's signature
-        return 0 if parent.isValid() else len(self._events)
+    def foreground(self, row: ConflictEvent) -> QColor | None:
+        return _CLASH if row.clashed else None
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 -- Qt's signature
-        return 0 if parent.isValid() else len(self._headers)
+    def background(self, row: ConflictEvent) -> QColor | None:
+        return _CLASH_BACKGROUND if row.clashed else None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not 0 <= index.row() < len(self._events):
-            return None
-        event = self._events[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            values = (
-                event.recorded_at.strftime(_TIME_FORMAT),
-                event.counter_id,
-                event.clerk_id,
-                event.kind_label,
-                event.summary,
-            )
-            return values[index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and event.clashed:
-            return QBrush(_CLASH)
-        if role == Qt.ItemDataRole.BackgroundRole and event.clashed:
-            return QBrush(_CLASH_BACKGROUND)
-        if role == Qt.ItemDataRole.ToolTipRole and event.clashed:
-            return self.tr("与其他窗口的记录冲突")
-        return None
+    def tooltip(self, row: ConflictEvent, column: int) -> str | None:
+        return self.tr("与其他窗口的记录冲突") if row.clashed else None
 
 
 class ConflictsPage(QWidget):

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -23,7 +22,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui.background import run_db
 from desktop.ui.clerk_session import clerk_session
+from widgets.row_table_model import Column, RowTableModel
 
 if TYPE_CHECKING:
     from desktop.config import Config
@@ -600,85 +600,53 @@ class RecordForms(QTabWidget):
 # --------------------------------------------------------------------------- the list
 
 
-class DueModel(QAbstractTableModel):
+class DueModel(RowTableModel[DueEntry]):
     """The month's contact list; overdue rows red."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._entries: list[DueEntry] = []
+        super().__init__(parent=parent)
         self._month = dt.date.today().replace(day=1)
-        self._headers = [
-            self.tr("状态"),
-            self.tr("姓名"),
-            self.tr("登记编号"),
-            self.tr("登记日期"),
-            self.tr("最近联系"),
-            self.tr("经办"),
-        ]
+        self.set_columns(
+            [
+                Column(self.tr("状态"), self._status_text),
+                Column(self.tr("姓名"), lambda entry: entry.name),
+                Column(self.tr("登记编号"), lambda entry: entry.number),
+                Column(self.tr("登记日期"), lambda entry: entry.registered_on.isoformat()),
+                Column(self.tr("最近联系"), self._last_contact_text),
+                Column(self.tr("经办"), lambda entry: self.tr("本人") if entry.mine else ""),
+            ],
+        )
 
     def set_list(self, due: DueList) -> None:
-        self.beginResetModel()
-        self._entries = list(due.entries)
         self._month = due.month
-        self.endResetModel()
+        self.set_rows(due.entries)
 
     def entry_at(self, row: int) -> DueEntry | None:
-        return self._entries[row] if 0 <= row < len(self._entries) else None
+        return self.row_at(row)
 
     def remove(self, registration_id: str) -> None:
-        for row, entry in enumerate(self._entries):
-            if entry.registration_id == registration_id:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._entries[row]
-                self.endRemoveRows()
-                return
+        self.remove_where(lambda entry: entry.registration_id == registration_id)
 
     def entries(self) -> list[DueEntry]:
-        return list(self._entries)
+        return self.rows()
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 -- Qt's signature
-        return 0 if parent.isValid() else len(self._entries)
+    def foreground(self, row: DueEntry) -> QColor | None:
+        return _OVERDUE if row.overdue else None
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 -- Qt's signature
-        return 0 if parent.isValid() else len(self._headers)
+    def background(self, row: DueEntry) -> QColor | None:
+        return _OVERDUE_BACKGROUND if row.overdue else None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
+    def bold(self, row: DueEntry, column: int) -> bool:
+        return row.overdue and column == 0
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        entry = self.entry_at(index.row())
-        if entry is None:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(entry, index.column())
-        if role == Qt.ItemDataRole.ForegroundRole and entry.overdue:
-            return QBrush(_OVERDUE)
-        if role == Qt.ItemDataRole.BackgroundRole and entry.overdue:
-            return QBrush(_OVERDUE_BACKGROUND)
-        if role == Qt.ItemDataRole.FontRole and entry.overdue and index.column() == 0:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.UserRole:
-            return entry
-        return None
+    def role_data(self, row: DueEntry, column: int, role: int) -> Any:
+        return row if role == Qt.ItemDataRole.UserRole else None
 
-    def _text(self, entry: DueEntry, column: int) -> str:
-        if column == 0:
-            return self.tr("逾期未联系") if entry.overdue else self.tr("本月待联系")
-        if column == 1:
-            return entry.name
-        if column == 2:
-            return entry.number
-        if column == 3:
-            return entry.registered_on.isoformat()
-        if column == 4:
-            return entry.last_contact_on.isoformat() if entry.last_contact_on else self.tr("无")
-        return self.tr("本人") if entry.mine else ""
+    def _status_text(self, entry: DueEntry) -> str:
+        return self.tr("逾期未联系") if entry.overdue else self.tr("本月待联系")
+
+    def _last_contact_text(self, entry: DueEntry) -> str:
+        return entry.last_contact_on.isoformat() if entry.last_contact_on else self.tr("无")
 
 
 class DueFilter(QSortFilterProxyModel):
@@ -1035,65 +1003,44 @@ class MonthlyContactPanel(QWidget):
 # --------------------------------------------------------------------------- sweep proposals
 
 
-class ProposalModel(QAbstractTableModel):
+class ProposalModel(RowTableModel[ProposalEntry]):
     """The sweep's proposals: person, reason, evidence; warnings in brown."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._entries: list[ProposalEntry] = []
-        self._headers = [
-            self.tr("姓名"),
-            self.tr("登记编号"),
-            self.tr("注销原因"),
-            self.tr("依据"),
-        ]
+        super().__init__(parent=parent)
+        self.set_columns(
+            [
+                Column(self.tr("姓名"), lambda entry: entry.name),
+                Column(self.tr("登记编号"), lambda entry: entry.number),
+                Column(self.tr("注销原因"), self._reason_text),
+                Column(self.tr("依据"), lambda entry: entry.proposal.evidence),
+            ]
+        )
 
     def set_entries(self, entries: list[ProposalEntry]) -> None:
-        self.beginResetModel()
-        self._entries = list(entries)
-        self.endResetModel()
+        self.set_rows(entries)
 
     def entry_at(self, row: int) -> ProposalEntry | None:
-        return self._entries[row] if 0 <= row < len(self._entries) else None
+        return self.row_at(row)
 
     def remove_registration(self, registration_id: str) -> None:
-        keep = [e for e in self._entries if e.proposal.registration_id != registration_id]
+        keep = [e for e in self.rows() if e.proposal.registration_id != registration_id]
         self.set_entries(keep)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 -- Qt's signature
-        return 0 if parent.isValid() else len(self._entries)
+    def tooltip(self, row: ProposalEntry, column: int) -> str | None:
+        return self.text(row, column)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 -- Qt's signature
-        return 0 if parent.isValid() else len(self._headers)
+    def foreground(self, row: ProposalEntry) -> QColor | None:
+        return None if row.proposal.confirmable else _WARNING
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
+    def role_data(self, row: ProposalEntry, column: int, role: int) -> Any:
+        return row if role == Qt.ItemDataRole.UserRole else None
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        entry = self.entry_at(index.row())
-        if entry is None:
-            return None
+    def _reason_text(self, entry: ProposalEntry) -> str:
         proposal = entry.proposal
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            column = index.column()
-            if column == 0:
-                return entry.name
-            if column == 1:
-                return entry.number
-            if column == 2:
-                if proposal.confirmable:
-                    return proposal.reason_label
-                return self.tr("（待核实）{reason}").format(reason=proposal.reason_label)
-            return proposal.evidence
-        if role == Qt.ItemDataRole.ForegroundRole and not proposal.confirmable:
-            return QBrush(_WARNING)
-        if role == Qt.ItemDataRole.UserRole:
-            return entry
-        return None
+        if proposal.confirmable:
+            return proposal.reason_label
+        return self.tr("（待核实）{reason}").format(reason=proposal.reason_label)
 
 
 class SweepProposalsPanel(QWidget):

@@ -12,16 +12,13 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -43,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.background import run_db
+from widgets.row_table_model import Column, RowTableModel
 
 if TYPE_CHECKING:
     from desktop.config import Config
@@ -50,7 +48,6 @@ if TYPE_CHECKING:
     from desktop.store.db import Store
     from desktop.ui.document_dialog import DocumentDialog
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 _ERROR_STYLE = "color: #c62828;"
 _HINT_STYLE = "color: #616161;"
 _INACTIVE_COLOUR = QColor("#9e9e9e")
@@ -113,49 +110,28 @@ def _message_of(error: BaseException) -> str:
     return getattr(error, "message", None) or str(error) or type(error).__name__
 
 
-class ReferenceListModel(QAbstractTableModel):
+class ReferenceListModel(RowTableModel["ReferenceEntry"]):
     """One list's rows: its columns, then 状态; deactivated rows in grey (or hidden)."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._fields: tuple[str, ...] = ()
+        super().__init__(parent=parent)
         self._all: list[ReferenceEntry] = []
-        self._rows: list[ReferenceEntry] = []
         self._show_inactive = False
-        self._headers: list[str] = []
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 — Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
+    def tooltip(self, row: ReferenceEntry, column: int) -> str | None:
+        return self.text(row, column)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 — Qt's signature
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._headers[section] if 0 <= section < len(self._headers) else None
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        entry = self._rows[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if column == len(self._fields):
-                return self.tr("启用") if entry.active else self.tr("已停用")
-            return entry.values[self._fields[column]]
-        if role == Qt.ItemDataRole.ForegroundRole and not entry.active:
-            return QBrush(_INACTIVE_COLOUR)
-        return None
+    def foreground(self, row: ReferenceEntry) -> QColor | None:
+        return None if row.active else _INACTIVE_COLOUR
 
     def set_entries(self, spec: ReferenceListSpec, entries: Sequence[ReferenceEntry]) -> None:
         """Show these rows of the list `spec` describes (in the order given)."""
-        self._fields = tuple(field.name for field in spec.fields)
-        self._headers = [*spec.labels, self.tr("状态")]
+        columns: list[Column[ReferenceEntry]] = [
+            Column(field.label, partial(self._field_text, field.name)) for field in spec.fields
+        ]
+        columns.append(Column(self.tr("状态"), self._status_text))
         self._all = list(entries)
-        self._refilter()
+        self._refilter(columns)
 
     def set_show_inactive(self, show: bool) -> None:
         """Whether deactivated rows are listed."""
@@ -164,16 +140,21 @@ class ReferenceListModel(QAbstractTableModel):
 
     def entry_at(self, row: int) -> ReferenceEntry | None:
         """The row's entry."""
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_at(row)
 
     def row_of(self, item_id: str) -> int:
         """The row showing this entry, or -1."""
-        return next((row for row, e in enumerate(self._rows) if e.id == item_id), -1)
+        return next((row for row, e in enumerate(self.rows()) if e.id == item_id), -1)
 
-    def _refilter(self) -> None:
-        self.beginResetModel()
-        self._rows = [e for e in self._all if e.active or self._show_inactive]
-        self.endResetModel()
+    def _refilter(self, columns: list[Column[ReferenceEntry]] | None = None) -> None:
+        self.set_rows([e for e in self._all if e.active or self._show_inactive], columns)
+
+    def _status_text(self, entry: ReferenceEntry) -> str:
+        return self.tr("启用") if entry.active else self.tr("已停用")
+
+    @staticmethod
+    def _field_text(name: str, entry: ReferenceEntry) -> str:
+        return entry.values[name]
 
 
 class ReferenceEntryDialog(QDialog):

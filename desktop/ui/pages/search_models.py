@@ -5,20 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QCoreApplication, Qt
+
+from widgets.row_table_model import Column, RowTableModel
 
 if TYPE_CHECKING:
     from desktop.store.queries import HistoryEntry, PersonHit
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 PERSON_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 # Digits kept visible at each end of a phone number: 138****1234 (a mobile keeps 3 + 4).
 _PHONE_HEAD = 3
@@ -106,50 +102,40 @@ def format_wall_time(moment: dt.datetime | str | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-class _RowsModel(QAbstractTableModel):
+class _ShownRow(NamedTuple):
+    """A row's display strings, and the identifier behind it (person id or event HLC)."""
+
+    texts: tuple[str, ...]
+    key: str
+
+
+class _RowsModel(RowTableModel[_ShownRow]):
     """A read-only table whose rows are precomputed tuples of display strings."""
 
     def __init__(self, headers: Sequence[str], parent: Any = None) -> None:
-        super().__init__(parent)
-        self._headers = list(headers)
-        self._rows: list[tuple[str, ...]] = []
-        self._keys: list[str] = []
+        columns = [
+            Column(header, partial(self._shown_text, column))
+            for column, header in enumerate(headers)
+        ]
+        super().__init__(columns, parent)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 — Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
+    @staticmethod
+    def _shown_text(column: int, row: _ShownRow) -> str:
+        return row.texts[column]
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 — Qt's signature
-        return 0 if parent.isValid() else len(self._headers)
+    def tooltip(self, row: _ShownRow, column: int) -> str | None:
+        return self.text(row, column)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._rows[index.row()][index.column()]
-        if role == PERSON_ID_ROLE:
-            return self._keys[index.row()]
-        return None
+    def role_data(self, row: _ShownRow, column: int, role: int) -> Any:
+        return row.key if role == PERSON_ID_ROLE else None
 
     def key_at(self, row: int) -> str | None:
         """The identifier behind a row (person id or event HLC)."""
-        return self._keys[row] if 0 <= row < len(self._keys) else None
+        shown = self.row_at(row)
+        return shown.key if shown is not None else None
 
     def _replace_rows(self, rows: Sequence[tuple[str, ...]], keys: list[str]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._keys = keys
-        self.endResetModel()
+        self.set_rows(_ShownRow(texts, key) for texts, key in zip(rows, keys, strict=True))
 
 
 class PersonHitsModel(_RowsModel):

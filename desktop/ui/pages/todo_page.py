@@ -9,15 +9,13 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -31,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.background import run_db
+from widgets.row_table_model import Column, RowTableModel
 
 if TYPE_CHECKING:
     from desktop.config import Config
@@ -39,7 +38,6 @@ if TYPE_CHECKING:
     from desktop.ui.pages.apply_page import ActorProvider
     from desktop.ui.pages.verify_dialog import VerifyDialog
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 _OVERDUE = QColor("#c62828")
 _OVERDUE_BACKGROUND = QColor("#ffebee")
 _COLUMN_PADDING = 16
@@ -56,93 +54,72 @@ def load_todo(store: Store, config: Config, today: dt.date) -> list[TodoItem]:
         return todo_items(session, today, load_calendar(session), config.region_code)
 
 
-class TodoModel(QAbstractTableModel):
+class TodoModel(RowTableModel["TodoItem"]):
     """The pending applications as table rows."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._items: list[TodoItem] = []
-        self._headers = [
-            self.tr("办结期限"),
-            self.tr("剩余"),
-            self.tr("姓名"),
-            self.tr("证件号码"),
-            self.tr("登记编号"),
-            self.tr("渠道"),
-            self.tr("受理日期"),
-            self.tr("下一步"),
-        ]
+        super().__init__(parent=parent)
+        self.set_columns(
+            [
+                Column(self.tr("办结期限"), self._due_text),
+                Column(self.tr("剩余"), self._left_text),
+                Column(self.tr("姓名"), lambda item: item.name),
+                Column(self.tr("证件号码"), self._id_number_text),
+                Column(self.tr("登记编号"), lambda item: item.number),
+                Column(self.tr("渠道"), lambda item: item.channel_label),
+                Column(
+                    self.tr("受理日期"),
+                    lambda item: item.applied_on.isoformat() if item.applied_on else "",
+                ),
+                Column(self.tr("下一步"), lambda item: item.next_step),
+            ]
+        )
 
     def set_items(self, items: list[TodoItem]) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
+        self.set_rows(items)
 
     def item_at(self, row: int) -> TodoItem | None:
-        return self._items[row] if 0 <= row < len(self._items) else None
+        return self.row_at(row)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 -- Qt's signature
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 -- Qt's signature
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
+    def foreground(self, row: TodoItem) -> QColor | None:
+        if row.overdue:
+            return _OVERDUE
+        if row.workdays_left is not None and row.workdays_left <= 1:
+            return _DUE_SOON
         return None
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        item = self.item_at(index.row())
-        if item is None:
+    def background(self, row: TodoItem) -> QColor | None:
+        return _OVERDUE_BACKGROUND if row.overdue else None
+
+    def bold(self, row: TodoItem, column: int) -> bool:
+        return row.overdue
+
+    def tooltip(self, row: TodoItem, column: int) -> str | None:
+        if not row.delegated_agency:
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(item, index.column())
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if item.overdue:
-                return QBrush(_OVERDUE)
-            if item.workdays_left is not None and item.workdays_left <= 1:
-                return QBrush(_DUE_SOON)
-        if role == Qt.ItemDataRole.BackgroundRole and item.overdue:
-            return QBrush(_OVERDUE_BACKGROUND)
-        if role == Qt.ItemDataRole.FontRole and item.overdue:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole and item.delegated_agency:
-            return self.tr("受委托机构：{agency}").format(agency=item.delegated_agency)
-        return None
+        return self.tr("受委托机构：{agency}").format(agency=row.delegated_agency)
 
-    def _text(self, item: TodoItem, column: int) -> str:
+    def _due_text(self, item: TodoItem) -> str:
+        due = item.due_on.isoformat() if item.due_on else self.tr("不详")
+        if item.due_provisional:
+            return self.tr("{due}（暂定）").format(due=due)
+        return due
+
+    def _left_text(self, item: TodoItem) -> str:
+        left = item.workdays_left
+        if left is None:
+            return ""
+        if left < 0:
+            return self.tr("逾期 {days} 天").format(days=-left)
+        if left == 0:
+            return self.tr("今天到期")
+        return self.tr("{days} 个工作日").format(days=left)
+
+    @staticmethod
+    def _id_number_text(item: TodoItem) -> str:
         from desktop.domain.idnumbers import mask_id_number
 
-        if column == 0:
-            due = item.due_on.isoformat() if item.due_on else self.tr("不详")
-            if item.due_provisional:
-                return self.tr("{due}（暂定）").format(due=due)
-            return due
-        if column == 1:
-            left = item.workdays_left
-            if left is None:
-                return ""
-            if left < 0:
-                return self.tr("逾期 {days} 天").format(days=-left)
-            if left == 0:
-                return self.tr("今天到期")
-            return self.tr("{days} 个工作日").format(days=left)
-        if column == 2:
-            return item.name
-        if column == 3:
-            return mask_id_number(item.id_number) if item.id_number else ""
-        if column == 4:
-            return item.number
-        if column == 5:
-            return item.channel_label
-        if column == 6:
-            return item.applied_on.isoformat() if item.applied_on else ""
-        return item.next_step
+        return mask_id_number(item.id_number) if item.id_number else ""
 
 
 class TodoPage(QWidget):
