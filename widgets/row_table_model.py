@@ -15,6 +15,16 @@ from PySide6.QtGui import QBrush, QColor, QFont
 Row = TypeVar("Row")
 AnyIndex = QModelIndex | QPersistentModelIndex
 
+# The roles as plain ints: a view asks data() a dozen roles per painted cell, and comparing the
+# int Qt passes with an enum member costs more than the answer.
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_FONT = Qt.ItemDataRole.FontRole.value
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+_HOOKED_ROLES = frozenset({_DISPLAY, _FOREGROUND, _BACKGROUND, _TOOLTIP, _FONT, _ALIGNMENT})
+
 
 class Column(NamedTuple, Generic[Row]):
     """One column: its header, the text a row shows in it, and optionally its alignment."""
@@ -123,26 +133,34 @@ class RowTableModel(Generic[Row], QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        column = index.column()
-        row = self.row_at(index.row()) if index.isValid() else None
-        if row is None or not 0 <= column < len(self._columns):
+        role = int(role)
+        if role not in _HOOKED_ROLES and not self._answers_other_roles:
+            return None  # decoration, check state, size hint …: most of what a view asks
+        rows, column, number = self._rows, index.column(), index.row()
+        if not (0 <= number < len(rows) and 0 <= column < len(self._columns)):
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        row = rows[number]
+        if role == _DISPLAY:
             return self.text(row, column)
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _FOREGROUND:
             colour = self.foreground(row)
             return QBrush(colour) if colour is not None else None
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             colour = self.background(row)
             return QBrush(colour) if colour is not None else None
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return self.tooltip(row, column)
-        if role == Qt.ItemDataRole.FontRole:
+        if role == _FONT:
             if not self.bold(row, column):
                 return None
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == _ALIGNMENT:
             return self._columns[column].alignment
         return self.role_data(row, column, role)
+
+    @property
+    def _answers_other_roles(self) -> bool:
+        """True when a subclass answers roles of its own (it overrides role_data)."""
+        return type(self).role_data is not RowTableModel.role_data
