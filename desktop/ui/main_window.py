@@ -480,14 +480,13 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_clerk_changed(self, clerk: object) -> None:
-        from desktop.domain.roles import Permission, has_permission
+        may_audit = may_resolve = False
+        if clerk is not None:  # nobody at start-up: the roles module is not needed yet
+            from desktop.domain.roles import Permission, has_permission
 
-        may_audit = clerk is not None and has_permission(
-            getattr(clerk, "roles", ()), Permission.VIEW_AUDIT
-        )
-        may_resolve = clerk is not None and has_permission(
-            getattr(clerk, "roles", ()), Permission.RESOLVE_CONFLICT
-        )
+            roles = getattr(clerk, "roles", ())
+            may_audit = has_permission(roles, Permission.VIEW_AUDIT)
+            may_resolve = has_permission(roles, Permission.RESOLVE_CONFLICT)
         for key, allowed in (("audit", may_audit), ("conflicts", may_resolve)):
             self._navigation.item(self.page_keys().index(key)).setHidden(not allowed)
             if not allowed and self.current_page_key() == key:

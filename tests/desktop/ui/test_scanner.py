@@ -199,6 +199,9 @@ def window(
     qtbot.addWidget(main_window)
     main_window.show()
     qtbot.waitExposed(main_window)
+    # the catcher starts watching once the window has been painted (start-up time, issue 2)
+    catcher = main_window.commitment_scanner().catcher
+    qtbot.waitUntil(catcher.is_installed, timeout=WAIT_MS)
     main_window.show_page("lists")  # the scan must work from any page
     return main_window
 
@@ -280,9 +283,19 @@ def test_a_scan_before_the_database_is_open_says_so(qtbot) -> None:
     window.show()
     qtbot.waitExposed(window)
     scanner = window.commitment_scanner()
+    qtbot.waitUntil(scanner.catcher.is_installed, timeout=WAIT_MS)
     with qtbot.waitSignal(scanner.sig_scan_failed, timeout=WAIT_MS) as failed:
         type_keys(window.windowHandle(), CODE, start_ms=3000, gaps_ms=6)
     assert failed.args == ["本地数据库尚未打开，请稍后再扫描"]
     box = scanner.message_box()
     assert box is not None
     box.close()
+
+
+def test_the_catcher_starts_only_after_the_window_is_painted(qtbot) -> None:
+    window = MainWindow(Config())
+    qtbot.addWidget(window)
+    catcher = window.commitment_scanner().catcher
+    assert not catcher.is_installed()  # no application-wide filter before the first paint
+    window.show()
+    qtbot.waitUntil(catcher.is_installed, timeout=WAIT_MS)
