@@ -305,6 +305,30 @@ def _cmd_central_add_account(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_central_set_account(args: argparse.Namespace) -> int:
+    """Disable, enable or reset the password of a central staff account."""
+    from desktop.sync.central import reset_staff_password, set_staff_account_active
+
+    if args.action == "reset-password":
+        import getpass
+
+        from desktop.services.accounts import prepare_central_password
+
+        password = getpass.getpass("新密码：")
+        if getpass.getpass("再次输入新密码：") != password:
+            print("错误：两次输入的密码不一致", file=sys.stderr)
+            return 2
+        reset_staff_password(
+            args.url, args.username, prepare_central_password(args.username, password)
+        )
+        print(f"已重置 {args.username} 的密码；各窗口下次同步后生效（并解除锁定）")
+        return 0
+    set_staff_account_active(args.url, args.username, active=args.action == "enable-account")
+    state = "启用" if args.action == "enable-account" else "停用"
+    print(f"已{state}人员账户 {args.username}；各窗口下次同步后生效")
+    return 0
+
+
 def _cmd_xref_import(args: argparse.Namespace) -> int:
     from desktop.services.verification import SOURCES, import_xref
 
@@ -598,6 +622,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c_account.add_argument("--agency", default=None, metavar="ID", help="残疾人就业服务机构编号")
     c_account.set_defaults(func=_cmd_central_add_account)
+    for action, text in (
+        ("disable-account", "停用人员账户（离职、调岗）"),
+        ("enable-account", "重新启用人员账户"),
+        ("reset-password", "重置人员账户密码（提示输入新密码）"),
+    ):
+        c_set = central_sub.add_parser(action, help=text)
+        c_set.add_argument("--url", required=True, help="管理员连接地址 postgresql://…")
+        c_set.add_argument("username", help="登录用户名")
+        c_set.set_defaults(func=_cmd_central_set_account, action=action)
 
     accounts = sub.add_parser("accounts", help="本机账户（须以数据目录所属的系统账户运行）")
     accounts_sub = accounts.add_subparsers(dest="accounts_command", required=True)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 
 from desktop.cli import main
 
 if __name__ == "__main__":
+    # A bundled executable re-runs itself for the worker processes of the statistics check's
+    # first run (desktop/reports/consistency.py); freeze_support lets those run their task.
+    multiprocessing.freeze_support()
     sys.exit(main())

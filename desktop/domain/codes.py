@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
@@ -20,9 +22,15 @@ __all__ = [
     "CodeTableError",
     "UnknownCodeError",
     "UnknownCodeTableError",
+    "bundled_code_table_text",
     "code_table",
+    "override_folder",
     "parse_code_table",
+    "reload_code_tables",
+    "use_override_folder",
 ]
+
+_log = logging.getLogger(__name__)
 
 # Each name is a CSV file in desktop/domain/data/ with the header code,label[,parent][,…];
 # columns other than code/label/parent land in Code.extra.
@@ -68,7 +76,10 @@ _TABLE_TITLES: Final[dict[str, str]] = {
     "no_work_wish_reason": "暂无就业愿望原因",
 }
 
-_RESERVED_COLUMNS: Final = ("code", "label", "parent")
+_RESERVED_COLUMNS: Final = ("code", "label", "parent", "active")
+# A table downloaded from the central database (docs/sync.md "Regions and code tables") is
+# written as <name>.csv into this folder and then preferred to the shipped file.
+_override: dict[str, Path | None] = {"folder": None}
 
 
 class CodeTableError(DomainError):
@@ -85,28 +96,38 @@ class UnknownCodeError(DomainError):
 
 @dataclass(frozen=True)
 class Code:
-    """One entry of a code table; `extra` holds the table's other columns (e.g. notify)."""
+    """One entry of a code table; `extra` holds the table's other columns (e.g. notify).
+
+    `active` is False for a code the province has retired: old records still show its label,
+    new input may not choose it (CodeTable keeps it out of `in` and iteration).
+    """
 
     code: str
     label: str
     parent: str | None
     extra: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    active: bool = True
 
 
 class CodeTable:
-    """An ordered, read-only code table."""
+    """An ordered, read-only code table.
+
+    Iteration, `len`, `in`, `items()` and `children()` see the codes in use; `get()` and
+    `label()` also find retired ones, so a record made before a code was retired stays readable.
+    """
 
     def __init__(self, name: str, title: str, items: tuple[Code, ...]) -> None:
         self.name = name
         self.title = title
-        self._items = items
+        self._items = tuple(item for item in items if item.active)
         self._by_code = {item.code: item for item in items}
 
     def __repr__(self) -> str:
         return f"CodeTable({self.name!r}, {len(self._items)} codes)"
 
     def __contains__(self, code: object) -> bool:
-        return code in self._by_code
+        item = self._by_code.get(code) if isinstance(code, str) else None
+        return item is not None and item.active
 
     def __iter__(self) -> Iterator[Code]:
         return iter(self._items)
@@ -115,7 +136,7 @@ class CodeTable:
         return len(self._items)
 
     def items(self) -> tuple[Code, ...]:
-        """All codes in file order."""
+        """The codes in use, in file order."""
         return self._items
 
     def get(self, code: str) -> Code | None:
@@ -144,6 +165,7 @@ def parse_code_table(name: str, text: str, title: str | None = None) -> CodeTabl
     if len(set(header)) != len(header):
         raise CodeTableError(f"代码表“{title}”的表头有重复的列")
     parent_column = header.index("parent") if "parent" in header else None
+    active_column = header.index("active") if "active" in header else None
     extra_columns = [
         (i, column) for i, column in enumerate(header) if column not in _RESERVED_COLUMNS
     ]
@@ -166,7 +188,15 @@ def parse_code_table(name: str, text: str, title: str | None = None) -> CodeTabl
         if parent_column is not None:
             parent = row[parent_column].strip() or None
         extra = MappingProxyType({column: row[i].strip() for i, column in extra_columns})
-        items.append(Code(code=code, label=label, parent=parent, extra=extra))
+        active = True
+        if active_column is not None:
+            flag = row[active_column].strip()
+            if flag not in ("", "0", "1"):
+                raise CodeTableError(
+                    f"代码表“{title}”第{line_number}行的启用标记应为1或0，现为“{flag}”"
+                )
+            active = flag != "0"
+        items.append(Code(code=code, label=label, parent=parent, extra=extra, active=active))
     for item in items:
         if item.parent is not None and item.parent not in seen:
             raise CodeTableError(f"代码表“{title}”中代码“{item.code}”的上级“{item.parent}”不存在")
@@ -175,14 +205,62 @@ def parse_code_table(name: str, text: str, title: str | None = None) -> CodeTabl
     return CodeTable(name, title, tuple(items))
 
 
-@functools.cache
-def code_table(name: str) -> CodeTable:
-    """The shipped code table `name` (one of TABLE_NAMES), loaded once."""
+def use_override_folder(folder: Path | None) -> None:
+    """Prefer `folder`/<name>.csv (the central's tables, written by the sync) to the shipped
+    files from now on; None: the shipped files only. Tables already loaded are dropped."""
+    _override["folder"] = folder
+    code_table.cache_clear()
+
+
+def override_folder() -> Path | None:
+    """The folder given to use_override_folder, if any."""
+    return _override["folder"]
+
+
+def reload_code_tables() -> None:
+    """Read the tables again on next use (after a sync wrote new override files)."""
+    code_table.cache_clear()
+
+
+def _override_table(name: str) -> CodeTable | None:
+    folder = _override["folder"]
+    if folder is None:
+        return None
+    path = folder / f"{name}.csv"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        _log.warning("code table override %s unreadable, shipped table used: %s", path, error)
+        return None
+    try:
+        return parse_code_table(name, text)
+    except CodeTableError as error:
+        # The sync checks a table before writing it, so only a damaged file gets here: the
+        # shipped table keeps the counter working.
+        _log.warning("code table override %s malformed, shipped table used: %s", path, error)
+        return None
+
+
+def bundled_code_table_text(name: str) -> str:
+    """The shipped CSV text of code table `name` (what the central is seeded with)."""
     if name not in TABLE_NAMES:
         raise UnknownCodeTableError(f"没有名为“{name}”的代码表")
     resource = resources.files("desktop.domain") / "data" / f"{name}.csv"
     try:
-        text = resource.read_text(encoding="utf-8")
+        return resource.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise CodeTableError(f"无法读取代码表“{_TABLE_TITLES[name]}”：{error}") from error
-    return parse_code_table(name, text)
+
+
+@functools.cache
+def code_table(name: str) -> CodeTable:
+    """Code table `name` (one of TABLE_NAMES), loaded once: the central's version when the
+    sync has downloaded one (use_override_folder), else the shipped one."""
+    if name not in TABLE_NAMES:
+        raise UnknownCodeTableError(f"没有名为“{name}”的代码表")
+    downloaded = _override_table(name)
+    if downloaded is not None:
+        return downloaded
+    return parse_code_table(name, bundled_code_table_text(name))

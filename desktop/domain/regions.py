@@ -5,27 +5,50 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import logging
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
+from pathlib import Path
 from typing import Final, Literal, get_args
+
+from desktop.domain.errors import DomainError
 
 __all__ = [
     "GANSU",
     "ISSUE_GRACE_YEARS",
+    "REGIONS_FILE",
     "Region",
     "RegionLevel",
+    "RegionTableError",
     "address_code_problem",
+    "bundled_regions_text",
     "counties",
     "full_region_name",
     "functional_areas",
     "is_address_code_valid",
+    "override_folder",
+    "parse_region_rows",
     "prefectures",
     "provinces",
     "region",
     "region_history",
     "region_name",
+    "reload_regions",
+    "use_override_folder",
 ]
+
+_log = logging.getLogger(__name__)
+REGIONS_FILE: Final = "regions.csv"
+# The table downloaded from the central database (docs/sync.md "Regions and code tables") is
+# written as regions.csv into this folder and then preferred to the shipped file.
+_override: dict[str, Path | None] = {"folder": None}
+_COLUMNS: Final = ("code", "name", "level", "parent", "valid_from_year", "valid_to_year", "note")
+
+
+class RegionTableError(DomainError, ValueError):
+    """The division table (a downloaded one, or the shipped file) is malformed."""
+
 
 RegionLevel = Literal["province", "prefecture", "county", "functional_area"]
 
@@ -79,42 +102,114 @@ class _RegionTable:
     children_by_parent: dict[str, tuple[str, ...]]
 
 
-def _optional_year(text: str) -> int | None:
-    return int(text) if text.strip() else None
+def _optional_year(text: str, line_number: int) -> int | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        raise RegionTableError(f"行政区划表第{line_number}行的年份应为4位数字，现为“{text}”")
+    return int(text)
 
 
 _LEVELS: Final[dict[str, RegionLevel]] = {level: level for level in get_args(RegionLevel)}
 
 
-def _parse_rows(text: str) -> list[Region]:
+def _is_code(text: str) -> bool:
+    return len(text) == 6 and text.isascii() and text.isdigit()
+
+
+def parse_region_rows(text: str) -> list[Region]:
+    """The rows of a division table in the CSV layout of data/regions.csv; every problem
+    (bad code, level, year, missing name or parent, a code listed twice for one start year)
+    raises RegionTableError naming the line."""
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    if reader.fieldnames is None or any(c not in reader.fieldnames for c in _COLUMNS):
+        raise RegionTableError(f"行政区划表的表头应包含 {','.join(_COLUMNS)}")
     rows: list[Region] = []
-    for line_number, record in enumerate(csv.DictReader(io.StringIO(text)), start=2):
-        level = _LEVELS.get(record["level"])
-        code = record["code"]
-        if level is None or len(code) != 6 or not code.isdigit():
-            raise ValueError(f"regions.csv line {line_number}: bad code or level: {record}")
+    seen: set[tuple[str, int | None]] = set()
+    for line_number, record in enumerate(reader, start=2):
+        code = (record["code"] or "").strip()
+        level = _LEVELS.get((record["level"] or "").strip())
+        name = (record["name"] or "").strip()
+        parent = (record["parent"] or "").strip() or None
+        if not _is_code(code):
+            raise RegionTableError(f"行政区划表第{line_number}行的代码应为6位数字，现为“{code}”")
+        if level is None:
+            raise RegionTableError(
+                f"行政区划表第{line_number}行（{code}）的级别“{record['level']}”无效"
+            )
+        if not name:
+            raise RegionTableError(f"行政区划表第{line_number}行（{code}）缺少名称")
+        if parent is not None and not _is_code(parent):
+            raise RegionTableError(f"行政区划表第{line_number}行（{code}）的上级代码“{parent}”无效")
+        valid_from = _optional_year(record["valid_from_year"], line_number)
+        if (code, valid_from) in seen:
+            raise RegionTableError(f"行政区划表第{line_number}行：代码{code}同一起始年份出现两次")
+        seen.add((code, valid_from))
         rows.append(
             Region(
                 code=code,
-                name=record["name"],
+                name=name,
                 level=level,
-                parent=record["parent"] or None,
-                valid_from_year=_optional_year(record["valid_from_year"]),
-                valid_to_year=_optional_year(record["valid_to_year"]),
+                parent=parent,
+                valid_from_year=valid_from,
+                valid_to_year=_optional_year(record["valid_to_year"], line_number),
                 is_functional_area=level == "functional_area",
-                note=record["note"],
+                note=(record["note"] or "").strip(),
             )
         )
+    codes = {row.code for row in rows}
+    for row in rows:
+        if row.parent is not None and row.parent not in codes:
+            raise RegionTableError(f"行政区划表中代码{row.code}的上级{row.parent}不存在")
+    if not rows:
+        raise RegionTableError("行政区划表是空的")
     return rows
+
+
+def bundled_regions_text() -> str:
+    """The shipped data/regions.csv (what the central is seeded with)."""
+    return resources.files("desktop.domain").joinpath(f"data/{REGIONS_FILE}").read_text("utf-8")
+
+
+def use_override_folder(folder: Path | None) -> None:
+    """Prefer `folder`/regions.csv (the central's table, written by the sync) to the shipped
+    file from now on; None: the shipped file only. The loaded table is dropped."""
+    _override["folder"] = folder
+    _table.cache_clear()
+
+
+def override_folder() -> Path | None:
+    """The folder given to use_override_folder, if any."""
+    return _override["folder"]
+
+
+def reload_regions() -> None:
+    """Read the table again on next use (after a sync wrote a new override file)."""
+    _table.cache_clear()
+
+
+def _rows() -> list[Region]:
+    folder = _override["folder"]
+    if folder is not None:
+        path = folder / REGIONS_FILE
+        try:
+            return parse_region_rows(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            pass
+        except (OSError, UnicodeDecodeError, RegionTableError) as error:
+            # The sync checks the table before writing it, so only a damaged file gets here:
+            # the shipped table keeps the counter working.
+            _log.warning("region override %s unusable, shipped table used: %s", path, error)
+    return parse_region_rows(bundled_regions_text())
 
 
 @functools.cache
 def _table() -> _RegionTable:
-    """Load data/regions.csv once, on first use."""
-    text = resources.files("desktop.domain").joinpath("data/regions.csv").read_text("utf-8")
+    """Load the division table once, on first use (the downloaded one if any)."""
     rows_by_code: dict[str, list[Region]] = {}
     children: dict[str, list[str]] = {}
-    for row in _parse_rows(text):
+    for row in _rows():
         history = rows_by_code.setdefault(row.code, [])
         if not history and row.parent is not None:
             children.setdefault(row.parent, []).append(row.code)

@@ -115,9 +115,15 @@ _FACTS_SQL = (
 )
 
 
-def load_facts(session: Session, region: str) -> list[RegistrationFacts]:
-    """Every registration of `region` (and regions within it) from the projections."""
-    where, parameters = region_where("r.region", region)
+def load_facts(
+    session: Session, region: str | None, *, ids: Sequence[str] | None = None
+) -> list[RegistrationFacts]:
+    """Every registration of `region` (and regions within it) from the projections; with
+    `ids` (and no region), those registrations wherever they are."""
+    if region is not None:
+        where, parameters = region_where("r.region", region)
+    else:
+        where, parameters = f"r.id IN ({','.join('?' * len(ids or ()))})", list(ids or ())
     rows = raw_rows(session, f"{_FACTS_SQL} WHERE {where}", parameters)
     make = RegistrationFacts._make
     facts = []

@@ -53,6 +53,8 @@ DURATION_BANDS: tuple[tuple[str, str, int, int], ...] = (
     ("12-23", "1—2年", 12, 23),
     ("24+", "2年及以上", 24, 100_000),
 )
+# Months in the trend charts and table (the report month and the 11 before it).
+TREND_MONTHS = 12
 UNKNOWN = "unknown"
 UNKNOWN_LABEL = "未填写"
 _EDUCATION_GROUPS = ("10", "20", "30", "40", "60", "70", "80", "90")
@@ -340,6 +342,36 @@ class _Tallies:
     in_by_key: Counter[str] = field(default_factory=Counter)
     out_by_key: Counter[str] = field(default_factory=Counter)
 
+    def adjusted(self, *, remove: _Tallies, add: _Tallies) -> _Tallies:
+        """These counts less `remove` plus `add` (each count is a sum over registrations)."""
+        result = _Tallies(any_data=self.any_data or add.any_data)
+        for name in (
+            "stock_start",
+            "inflow",
+            "outflow",
+            "stock_end",
+            "stock_all",
+            "urban_unknown",
+        ):
+            setattr(result, name, getattr(self, name) - getattr(remove, name) + getattr(add, name))
+        for name in (
+            "sex",
+            "age",
+            "education",
+            "cause",
+            "difficulty",
+            "duration",
+            "reasons",
+            "inflow_causes",
+            "in_by_key",
+            "out_by_key",
+        ):
+            counts: Counter[str] = Counter(getattr(self, name))
+            counts.subtract(getattr(remove, name))
+            counts.update(getattr(add, name))
+            setattr(result, name, Counter({k: n for k, n in counts.items() if n}))
+        return result
+
     def add_categories(self, categories: Sequence[str], count: int) -> None:
         for category in categories:
             self.difficulty[category] += count
@@ -399,7 +431,7 @@ def compute_monthly_report(
     *,
     as_of: dt.date,
     source: str = "local",
-    trend_months: int = 12,
+    trend_months: int = TREND_MONTHS,
     allow_empty: bool = False,
 ) -> MonthlyReport:
     """The report from registration facts (projections or journal folds: the same function)."""
@@ -416,7 +448,7 @@ def _report_from_tallies(
     period: ReportingPeriod,
     as_of: dt.date,
     source: str,
-    trend_months: int = 12,
+    trend_months: int = TREND_MONTHS,
     *,
     allow_empty: bool = False,
 ) -> MonthlyReport:
@@ -522,6 +554,20 @@ def _trend(
 # The same counts as _tally_facts, aggregated inside SQLite: a county's 100,000 rows cost more
 # to bring into Python than to count (bench/bench_statistics.py). tests/desktop/reports check
 # that both give the same report.
+#
+# One statement, one pass over registration ⋈ person (bench: the join is most of the cost, so
+# it is done once), materialised narrow and grouped twice:
+# - flows: (registration month, deregistration month, 城乡, two "after the end" flags, cause
+#   and reason of the period's rows). Which rows were in stock at the period's start, came in
+#   or went out follows from the months alone (a date is on or before the day before the
+#   period ⇔ its reporting month is earlier); only "after `end`" needs the day, for a running
+#   month whose `end` is today.
+# - stock: the urban stock at `end` by cause, difficulty categories, education group and one
+#   integer for sex, age band and duration band (one integer sorts far faster than three).
+# Age and duration bands are comparisons with boundary dates computed here (age ≥ 25 on `end`
+# ⇔ born on or before `end` less 25 years), not date arithmetic per row.
+# The table is read in full (NOT INDEXED): the statuses the report reads are 90 % of the rows,
+# and SQLite's preferred ix_registration_due made it fetch each row at random.
 
 
 def _key_sql(column: str, scheme: PeriodScheme) -> str:
@@ -533,45 +579,51 @@ def _key_sql(column: str, scheme: PeriodScheme) -> str:
     )
 
 
-_AGE_SQL = (
-    "(CAST(substr(:end, 1, 4) AS INTEGER) - CAST(substr(p.birth_date, 1, 4) AS INTEGER)"
-    " - (substr(p.birth_date, 6, 5) > substr(:end, 6, 5)))"
+_GONE = "CASE r.status WHEN 'deregistered' THEN r.deregistered_on END"
+# Python's `unemployed_since or registered_on`: an empty text counts as missing.
+_SINCE = "coalesce(nullif(r.unemployed_since, ''), r.registered_on)"
+_AGE_INDEX_SQL = (
+    "CASE WHEN length(p.birth_date) >= 10 THEN CASE"
+    " WHEN p.birth_date > :born_25 THEN 0 WHEN p.birth_date > :born_35 THEN 1"
+    " WHEN p.birth_date > :born_45 THEN 2 WHEN p.birth_date > :born_55 THEN 3"
+    " WHEN p.birth_date > :born_201 THEN 4 END END"
 )
-_SINCE = "coalesce(r.unemployed_since, r.registered_on)"
-_MONTHS_SQL = (
-    f"((CAST(substr(:end, 1, 4) AS INTEGER) - CAST(substr({_SINCE}, 1, 4) AS INTEGER)) * 12"
-    f" + CAST(substr(:end, 6, 2) AS INTEGER) - CAST(substr({_SINCE}, 6, 2) AS INTEGER)"
-    f" - (substr({_SINCE}, 9, 2) > substr(:end, 9, 2)))"
+_DURATION_INDEX_SQL = (
+    f"CASE WHEN length({_SINCE}) >= 10 THEN CASE"
+    f" WHEN {_SINCE} > :since_3 THEN 0 WHEN {_SINCE} > :since_6 THEN 1"
+    f" WHEN {_SINCE} > :since_12 THEN 2 WHEN {_SINCE} > :since_24 THEN 3 ELSE 4 END END"
 )
-_GONE = "CASE WHEN r.status = 'deregistered' THEN r.deregistered_on END"
-_STOCK_SQL = (
-    "SELECT p.sex, substr(p.education, 1, 1), r.unemployment_cause, r.difficulty_categories,"
-    # Age band index 0..4 of AGE_BANDS: 16—24 (and younger), 25—34, 35—44, 45—54, 55+.
-    f" CASE WHEN length(p.birth_date) >= 10 THEN min(max(({_AGE_SQL} - 15) / 10, 0), 4) END,"
-    f" CASE WHEN length({_SINCE}) >= 10 THEN min(max({_MONTHS_SQL}, 0), 24) END, count(*)"
-    " FROM registration r JOIN person p ON p.id = r.person_id"
-    " WHERE {region} AND r.status IN ('registered', 'deregistered')"
-    " AND r.registered_on <= :end"
-    f" AND ({_GONE} IS NULL OR {_GONE} > :end) AND p.residence_urban = 1"
-    " GROUP BY 1, 2, 3, 4, 5, 6"
+_SEX_INDEX_SQL = "coalesce((p.sex = '1') + 2 * (p.sex = '2'), 0)"
+_IN_STOCK_SQL = (
+    f"(p.residence_urban = 1 AND r.registered_on <= :end AND ({_GONE} IS NULL OR {_GONE} > :end))"
 )
-_FLOW_SQL = (
-    "SELECT {registered_key}, {gone_key}, p.residence_urban,"
-    " CASE WHEN r.registered_on BETWEEN :start AND :end THEN r.unemployment_cause END,"
-    f" CASE WHEN {_GONE} BETWEEN :start AND :end THEN r.deregistration_reason END,"
-    f" sum(r.registered_on <= :before AND ({_GONE} IS NULL OR {_GONE} > :before)),"
-    f" sum(r.registered_on <= :end AND ({_GONE} IS NULL OR {_GONE} > :end)),"
-    " sum(r.registered_on BETWEEN :start AND :end),"
-    f" sum({_GONE} BETWEEN :start AND :end), count(*)"
-    " FROM registration r LEFT JOIN person p ON p.id = r.person_id"
+_REPORT_SQL = (
+    "WITH j AS MATERIALIZED (SELECT {registered_key} AS registered_key,"
+    " {gone_key} AS gone_key, p.residence_urban AS urban,"
+    " r.registered_on > :end AS registered_after, {gone} > :end AS gone_after,"
+    " CASE WHEN r.registered_on >= :start THEN r.unemployment_cause END AS inflow_cause,"
+    " CASE WHEN {gone} >= :start THEN r.deregistration_reason END AS outflow_reason,"
+    " r.unemployment_cause AS cause, r.difficulty_categories AS categories,"
+    " substr(p.education, 1, 1) AS education,"
+    f" CASE WHEN {_IN_STOCK_SQL} THEN {_SEX_INDEX_SQL}"
+    f" + 3 * coalesce({_AGE_INDEX_SQL}, 5) + 18 * coalesce({_DURATION_INDEX_SQL}, 5) END AS cell"
+    " FROM registration r NOT INDEXED LEFT JOIN person p ON p.id = r.person_id"
     " WHERE {region} AND r.status IN ('registered', 'deregistered')"
     " AND r.registered_on IS NOT NULL"
-    " GROUP BY 1, 2, 3, 4, 5"
+    # Registered and deregistered before the trend's first month: counted in neither stock
+    # and, in and out before the trend, in no trend month either (both sides of its base).
+    " AND NOT coalesce(r.status = 'deregistered' AND r.deregistered_on < :trend_start"
+    " AND r.registered_on <= r.deregistered_on, 0))"
+    " SELECT 0, registered_key, gone_key, urban, registered_after, gone_after, inflow_cause,"
+    " outflow_reason, count(*) FROM j GROUP BY 2, 3, 4, 5, 6, 7, 8"
+    " UNION ALL SELECT 1, cause, categories, education, cell, NULL, NULL, NULL, count(*)"
+    " FROM j WHERE cell IS NOT NULL GROUP BY 2, 3, 4, 5"
 )
 _ANY_DATA_SQL = (
     "SELECT 1 FROM registration r WHERE {region}"
     " AND (r.applied_on <= :end OR r.registered_on <= :end) LIMIT 1"
 )
+_SEX_BY_INDEX = (UNKNOWN, "1", "2")
 
 
 def _region_sql(region: str) -> tuple[str, dict[str, str]]:
@@ -585,7 +637,8 @@ def _region_sql(region: str) -> tuple[str, dict[str, str]]:
 
 
 def _age_code(band_index: int | None) -> str:
-    return UNKNOWN if band_index is None else AGE_BANDS[band_index][0]
+    """AGE_BANDS code of an index 0..4; UNKNOWN for None or 5 (no birth date, over 200)."""
+    return AGE_BANDS[band_index][0] if band_index is not None and band_index < 5 else UNKNOWN
 
 
 def _duration_code(months: int | None) -> str:
@@ -597,16 +650,75 @@ def _duration_code(months: int | None) -> str:
     return UNKNOWN
 
 
-def _tally_sql(session: Session, region: str, period: ReportingPeriod, end: str) -> _Tallies:
+def _shift_date(day: str, *, years: int = 0, months: int = 0) -> str:
+    """ISO text of `day` moved back by whole years and months, keeping its day number even
+    where that day does not exist ("2025-02-29"): such text still compares right."""
+    index = int(day[:4]) * 12 + int(day[5:7]) - 1 - years * 12 - months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}{day[7:10]}"
+
+
+def band_boundaries(end: str) -> dict[str, str]:
+    """The boundary dates of the age and duration bands on `end` (ISO text).
+
+    Age on `end` ≥ N ⇔ birth date ≤ `end` less N years (age_band: the year difference, less
+    one before the birthday); whole months from a date to `end` ≥ N ⇔ that date ≤ `end`
+    less N months (duration_band). Text comparison of ISO dates decides both.
+    """
+    bounds = {f"born_{years}": _shift_date(end, years=years) for years in (25, 35, 45, 55, 201)}
+    bounds.update({f"since_{n}": _shift_date(end, months=n) for n in (3, 6, 12, 24)})
+    return bounds
+
+
+def _add_flow_row(tallies: _Tallies, row: Sequence[Any], period_key: str) -> None:
+    _tag, registered_key, gone_key, urban, registered_after, gone_after, cause, reason, n = row
+    in_stock_end = not registered_after and (gone_key is None or gone_after == 1)
+    if in_stock_end:
+        tallies.stock_all += n
+        if urban is None:
+            tallies.urban_unknown += n
+    if urban != 1:
+        return
+    tallies.in_by_key[registered_key] += n
+    if gone_key is not None:
+        tallies.out_by_key[gone_key] += n
+    # On or before the day before the period ⇔ in an earlier reporting month.
+    if registered_key < period_key and (gone_key is None or gone_key >= period_key):
+        tallies.stock_start += n
+    if registered_key == period_key and not registered_after:
+        tallies.inflow += n
+        tallies.inflow_causes[cause or UNKNOWN] += n
+    if gone_key == period_key and not gone_after:
+        tallies.outflow += n
+        tallies.reasons[reason or UNKNOWN] += n
+    if in_stock_end:
+        tallies.stock_end += n
+
+
+def _add_stock_row(tallies: _Tallies, row: Sequence[Any]) -> None:
     from desktop.reports.facts import _categories
 
+    _tag, cause, categories, education, cell, _a, _b, _c, n = row
+    sex, rest = cell % 3, cell // 3
+    tallies.sex[_SEX_BY_INDEX[sex]] += n
+    tallies.age[_age_code(rest % 6)] += n
+    tallies.duration[_duration_code_by_index(rest // 6)] += n
+    tallies.education[education_group(education)] += n
+    tallies.cause[cause or UNKNOWN] += n
+    tallies.add_categories(_categories(categories), n)
+
+
+def _duration_code_by_index(index: int) -> str:
+    return DURATION_BANDS[index][0] if index < 5 else UNKNOWN
+
+
+def _tally_sql(session: Session, region: str, period: ReportingPeriod, end: str) -> _Tallies:
     connection = session.connection().connection.driver_connection
     assert connection is not None
     where, parameters = _region_sql(region)
     dates = {
         "start": period.start.isoformat(),
         "end": end,
-        "before": (period.start - dt.timedelta(days=1)).isoformat(),
+        "trend_start": trend_periods(period, TREND_MONTHS)[0].start.isoformat(),
     }
     tallies = _Tallies()
     if not connection.execute(
@@ -614,40 +726,18 @@ def _tally_sql(session: Session, region: str, period: ReportingPeriod, end: str)
     ).fetchone():
         return tallies
     tallies.any_data = True
-    stock = connection.execute(
-        _STOCK_SQL.format(region=where), {**parameters, "end": end}
-    ).fetchall()
-    for sex, education, cause, categories, age, months, count in stock:
-        tallies.sex[sex if sex in ("1", "2") else UNKNOWN] += count
-        tallies.age[_age_code(age)] += count
-        tallies.education[education_group(education)] += count
-        tallies.cause[cause or UNKNOWN] += count
-        tallies.add_categories(_categories(categories), count)
-        tallies.duration[_duration_code(months)] += count
-    flows = _FLOW_SQL.format(
+    sql = _REPORT_SQL.format(
         region=where,
+        gone=_GONE,
         registered_key=_key_sql("r.registered_on", period.scheme),
         gone_key=_key_sql(_GONE, period.scheme),
     )
-    for row in connection.execute(flows, {**parameters, **dates}).fetchall():
-        registered_key, gone_key, urban, cause, reason, start_n, end_n, in_n, out_n, n = row
-        if end_n:
-            tallies.stock_all += end_n
-            if urban is None:
-                tallies.urban_unknown += end_n
-        if urban != 1:
-            continue
-        tallies.in_by_key[registered_key] += n
-        if gone_key is not None:
-            tallies.out_by_key[gone_key] += n
-        tallies.stock_start += start_n
-        tallies.stock_end += end_n
-        if in_n:
-            tallies.inflow += in_n
-            tallies.inflow_causes[cause or UNKNOWN] += in_n
-        if out_n:
-            tallies.outflow += out_n
-            tallies.reasons[reason or UNKNOWN] += out_n
+    rows = connection.execute(sql, {**parameters, **dates, **band_boundaries(end)}).fetchall()
+    for row in rows:
+        if row[0] == 0:
+            _add_flow_row(tallies, row, period.key)
+        else:
+            _add_stock_row(tallies, row)
     return tallies
 
 

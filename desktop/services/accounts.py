@@ -7,6 +7,11 @@ hash never leaves the account table: no event carries it.
 Passwords are hashed with Argon2id at RFC 9106's second recommended setting (t=3, 64 MiB,
 4 lanes): about 0.2 s on a 2-core counter PC, so a sign-in stays well under 0.5 s while a
 stolen database costs an attacker the same per guess (docs/security.md has the figures).
+
+Accounts of origin "central" were provisioned on the central database for the county and are
+kept by the sync (desktop/sync/reference.py): their name, roles, password and active flag
+are changed centrally only, so the changes here refuse them; the lockout is local to each
+counter and an administrator may still lift it here.
 """
 
 from __future__ import annotations
@@ -66,6 +71,8 @@ SYSTEM_CLERK = "system"  # the clerk_id of changes made by the program itself (f
 USERNAME_MAX_LENGTH = 32
 DISPLAY_NAME_MAX_LENGTH = 50
 FIRST_ADMINISTRATOR = "admin"
+ORIGIN_LOCAL = "local"
+ORIGIN_CENTRAL = "central"  # desktop.sync.reference.ACCOUNT_ORIGIN_CENTRAL
 _USERNAME = re.compile(r"[^\s\x00-\x1f\x7f]{2,32}")
 
 
@@ -110,6 +117,21 @@ class AccountLockedError(SignInError):
         self.minutes = minutes_remaining(locked_until, now)
         super().__init__(f"密码连续输错5次，账户已锁定，请 {self.minutes} 分钟后再试")
         self.locked_until = locked_until
+
+
+class CentrallyManagedError(AccountError):
+    """The account is managed on the central database; this counter may not change it."""
+
+    def __init__(self, username: str, what: str) -> None:
+        super().__init__(
+            f"账户「{username}」由省级中心数据库统一管理，{what}请联系中心管理员办理"
+            "（修改将在下次同步时到达本窗口）"
+        )
+
+
+def _refuse_central(account: Account, what: str) -> None:
+    if account.origin == ORIGIN_CENTRAL:
+        raise CentrallyManagedError(account.username, what)
 
 
 class AccountDisabledError(SignInError):
@@ -471,7 +493,8 @@ def attempt_sign_in(
         )
         session.flush()
         return SignInOutcome(None, WrongCredentialsError(new_state.attempts_left()))
-    if _hasher().check_needs_rehash(account.password_hash):
+    if account.origin != ORIGIN_CENTRAL and _hasher().check_needs_rehash(account.password_hash):
+        # A central account's hash is the central's: re-hashed there at its next reset.
         account.password_hash = hash_password(password)
     account.last_login_at = now
     _journal(session, actor, clock, account, "audit.signed_in", {})
@@ -558,6 +581,7 @@ def change_own_password(
     account = session.get(Account, clerk.account_id)
     if account is None or not account.active:
         raise AccountError("账户不存在或已停用")
+    _refuse_central(account, "修改密码")
     if not _password_matches(account.password_hash, old_password):
         raise AccountError("原密码不正确")
     check_password(new_password, username=account.username, display_name=account.display_name)
@@ -699,6 +723,7 @@ def reset_password(
     over, to be changed at the next sign-in; a lock is lifted too."""
     actor.require(Permission.MANAGE_ACCOUNTS)
     account = _account(session, account_id)
+    _refuse_central(account, "重置密码")
     initial = generate_initial_password()
     account.password_hash = hash_password(initial)
     account.must_change_password = True
@@ -725,6 +750,7 @@ def update_account(
     administrator cannot take away their own 管理员 role or switch themselves off."""
     actor.require(Permission.MANAGE_ACCOUNTS)
     account = _account(session, account_id)
+    _refuse_central(account, "修改姓名、角色或停用")
     changes: dict[str, Any] = {}
     if display_name is not None:
         shown = _check_display_name(display_name)
@@ -809,6 +835,7 @@ def reset_password_from_console(
     account = find_account(session, username)
     if account is None:
         raise AccountError(f"找不到用户名为「{normalize_username(username)}」的账户")
+    _refuse_central(account, "重置密码")
     initial = generate_initial_password()
     account.password_hash = hash_password(initial)
     account.must_change_password = True
@@ -877,3 +904,47 @@ def demo_accounts_listed(session: Session) -> list[Account]:
             .order_by(Account.created_at, Account.username)
         )
     )
+
+
+# --------------------------------------------------------------------------- central accounts
+
+
+@dataclass(frozen=True)
+class CentralAccountFields:
+    """A staff account checked and hashed for the central database (`central add-account`)."""
+
+    username: str
+    display_name: str
+    password_hash: str
+    roles: tuple[str, ...]
+    agency_id: str | None
+
+
+def prepare_central_account(
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    roles: Iterable[Role],
+    agency_id: str | None = None,
+) -> CentralAccountFields:
+    """The same checks as an account made at a counter (user name, name, roles with agency,
+    the password policy), and the password's Argon2id hash at PASSWORD_HASHING: what the
+    counters verify at sign-in. Raises AccountError / WeakPasswordError (Chinese)."""
+    name = check_username(username)
+    shown = _check_display_name(display_name)
+    checked_roles, agency = _check_roles(roles, agency_id)
+    check_password(password, username=name, display_name=shown)
+    return CentralAccountFields(
+        username=name,
+        display_name=shown,
+        password_hash=hash_password(password),
+        roles=tuple(_role_values(checked_roles)),
+        agency_id=agency,
+    )
+
+
+def prepare_central_password(username: str, password: str, display_name: str = "") -> str:
+    """The Argon2id hash of a new password for a central account, after the policy check."""
+    check_password(password, username=normalize_username(username), display_name=display_name)
+    return hash_password(password)

@@ -402,6 +402,9 @@ class Account(Base):
     created_at: Mapped[dt.datetime]
     password_changed_at: Mapped[dt.datetime | None]
     last_login_at: Mapped[dt.datetime | None]
+    # "local": made at this counter; "central": provisioned centrally and kept by the sync
+    # (migration 0010; changed only centrally, docs/security.md).
+    origin: Mapped[str] = mapped_column(String(16), default="local", server_default="local")
 
 
 class AgencyDelegation(Base):
@@ -520,3 +523,46 @@ class MinimumLivingStandard(Base):
     urban_monthly_fen: Mapped[int] = mapped_column(Integer)
     rural_monthly_fen: Mapped[int] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(Text, default="")
+
+
+# --------------------------------------------------------------------------- statistics (issue 9)
+
+
+class StatisticsFold(Base):
+    """What the journal folds to for one person or registration, in the fields the statistics
+    read, as of journal row `last_seq`: the 三统一 check's verified folds (migration 0009;
+    why they can be trusted: desktop/reports/consistency.py). Local, never synced; deleting
+    every row only makes the next check fold the whole journal again."""
+
+    __tablename__ = "statistics_fold"
+    # Looked up by key 100,000 times a check: one B-tree descent, not index then table.
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 -- SQLAlchemy reads it
+
+    entity_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(UUID_LENGTH), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer)
+    # registration
+    person_id: Mapped[str | None] = mapped_column(String(UUID_LENGTH))
+    number: Mapped[str | None] = mapped_column(String(64))
+    region: Mapped[str | None] = mapped_column(String(REGION_CODE_LENGTH))
+    counter_id: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str | None] = mapped_column(String(16))
+    applied_on: Mapped[dt.date | None] = mapped_column(Date)
+    registered_on: Mapped[dt.date | None] = mapped_column(Date)
+    rejected_on: Mapped[dt.date | None] = mapped_column(Date)
+    deregistered_on: Mapped[dt.date | None] = mapped_column(Date)
+    deregistration_reason: Mapped[str | None] = mapped_column(Text)
+    unemployed_since: Mapped[dt.date | None] = mapped_column(Date)
+    unemployment_cause: Mapped[str | None] = mapped_column(String(64))
+    difficulty_categories: Mapped[Any] = mapped_column(JsonType, nullable=True)
+    anomalies: Mapped[Any] = mapped_column(JsonType, nullable=True)
+    # person (on a registration's row: its person's, and whether the journal has that person)
+    sex: Mapped[str | None] = mapped_column(String(8))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    education: Mapped[str | None] = mapped_column(String(16))
+    residence_urban: Mapped[bool | None] = mapped_column(Boolean)
+    person_found: Mapped[bool | None] = mapped_column(Boolean)
+
+
+# A person's new events change the person's fields on each of their registrations' rows.
+Index("ix_statistics_fold_person_id", StatisticsFold.person_id)

@@ -1,10 +1,15 @@
-"""Administration of the central database: `central init` (schema, RLS, roles) and `add-counter`.
+"""Administration of the central database: `central init`, `add-counter` and staff accounts.
 
 The schema is the counters' own (Alembic migrations 0001…), plus the central-only structures of
 migration 0003 (scope columns, arrival numbers, the counters' group role, row-level security),
 which only `init` asks for. Each counter then gets its own LOGIN role in that group; its
 password is generated here, stored as a SCRAM verifier (the server never sees it in clear) and
 handed to the counter's keyring by the caller.
+
+`init` also seeds the regions and code tables (migration 0010) from the shipped CSVs when they
+are empty; afterwards the province maintains them centrally and counters download them.
+Staff accounts provisioned here (`add-account`) come down to the counters of their county;
+their Argon2id hash is made by the caller (desktop.services.accounts), never here.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from desktop.domain.roles import Role
 from desktop.sync.connection import (
     CentralAddress,
     build_url,
@@ -91,6 +97,7 @@ def init_central(url: str) -> CentralInfo:
             config = alembic_config(connection)
             config.attributes["dengji_central"] = True
             command.upgrade(config, "head")
+            _seed_regions_and_code_tables(connection)
             central_id = connection.execute(
                 text(f"SELECT value FROM {CENTRAL_SCHEMA}.setting WHERE key = 'central_id'")
             ).scalar_one()
@@ -104,6 +111,61 @@ def init_central(url: str) -> CentralInfo:
     finally:
         engine.dispose()
     return CentralInfo(address.where(), HEAD_REVISION, str(central_id), str(group))
+
+
+def _seed_regions_and_code_tables(connection: Any) -> None:
+    """Fill region and code_item from the shipped CSVs when they are empty (a first init, or
+    the init that brought migration 0010); a later init never overwrites the province's
+    edits."""
+    import json
+
+    from sqlalchemy import text
+
+    from desktop.domain import codes, regions
+
+    if connection.execute(text("SELECT NOT EXISTS (SELECT 1 FROM region)")).scalar():
+        rows = regions.parse_region_rows(regions.bundled_regions_text())
+        connection.execute(
+            text(
+                "INSERT INTO region (code, name, level, parent_code, valid_from_year,"
+                " valid_to_year, note) VALUES (:code, :name, :level, :parent, :valid_from,"
+                " :valid_to, :note)"
+            ),
+            [
+                {
+                    "code": row.code,
+                    "name": row.name,
+                    "level": row.level,
+                    "parent": row.parent,
+                    "valid_from": row.valid_from_year,
+                    "valid_to": row.valid_to_year,
+                    "note": row.note,
+                }
+                for row in rows
+            ],
+        )
+    if connection.execute(text("SELECT NOT EXISTS (SELECT 1 FROM code_item)")).scalar():
+        items: list[dict[str, Any]] = []
+        for name in codes.TABLE_NAMES:
+            table = codes.parse_code_table(name, codes.bundled_code_table_text(name))
+            for order, item in enumerate(table.items(), start=1):
+                items.append(
+                    {
+                        "table": name,
+                        "code": item.code,
+                        "label": item.label,
+                        "parent": item.parent,
+                        "extra": json.dumps(dict(item.extra), ensure_ascii=False),
+                        "order": order,
+                    }
+                )
+        connection.execute(
+            text(
+                "INSERT INTO code_item (code_table, code, label, parent_code, extra, sort_order)"
+                " VALUES (:table, :code, :label, :parent, CAST(:extra AS jsonb), :order)"
+            ),
+            items,
+        )
 
 
 # Revisions before the central structures (migration 0003): a database at one of these (or
@@ -314,3 +376,143 @@ def _replace_file(path: Path, content: str) -> None:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+# --------------------------------------------------------------------------- staff accounts
+
+_ROLE_VALUES = frozenset(role.value for role in Role)
+
+
+@dataclass(frozen=True)
+class StaffAccount:
+    """A staff account provisioned on the central database for the counters of a county."""
+
+    id: str
+    username: str
+    display_name: str
+    region_code: str
+    roles: tuple[str, ...]
+    agency_id: str | None
+    active: bool
+
+
+def _check_staff_fields(region_code: str, password_hash: str, roles: tuple[str, ...]) -> None:
+    if not _REGION.fullmatch(region_code or ""):
+        raise CentralConfigError(f"行政区划代码应为6位数字，现为「{region_code}」")
+    if not password_hash.startswith("$argon2id$"):
+        # The counters verify with Argon2id (desktop/services/accounts.py); anything else
+        # would be a password nobody could sign in with, or a weaker hash on every counter.
+        raise CentralConfigError("密码须以 Argon2id 散列保存（由 dengji 生成），不能直接写入")
+    unknown = [role for role in roles if role not in _ROLE_VALUES]
+    if not roles or unknown:
+        raise CentralConfigError(f"角色无效：{'、'.join(unknown) or '未指定角色'}")
+
+
+def _staff_connection(url: str) -> tuple[Any, CentralAddress]:
+    address = _admin_address(url)
+    connection = connect(address, None, application_name="dengji-central-admin")
+    return connection, address
+
+
+def _require_central(cursor: Any, address: CentralAddress) -> None:
+    cursor.execute("SELECT to_regclass(%s)", [f"{CENTRAL_SCHEMA}.staff_account"])
+    row = cursor.fetchone()
+    if row is None or row[0] is None:
+        raise CentralConfigError(
+            f"中心数据库 {address.where()} 尚未初始化或版本过旧，请先执行 dengji central init"
+        )
+
+
+def add_staff_account(
+    url: str,
+    *,
+    region_code: str,
+    username: str,
+    display_name: str,
+    password_hash: str,
+    roles: tuple[str, ...],
+    agency_id: str | None = None,
+) -> StaffAccount:
+    """Provision a staff account for the counters of `region_code` (an agency's staff:
+    `agency_id`, and only that agency's counters get it). The fields come checked and the
+    password hashed from desktop.services.accounts.prepare_central_account."""
+    import psycopg
+
+    _check_staff_fields(region_code, password_hash, roles)
+    if agency_id is not None and not _AGENCY.fullmatch(agency_id):
+        raise CentralConfigError(
+            f"机构编号只能包含字母、数字、点、下划线和连字符（不超过64个），现为「{agency_id}」"
+        )
+    connection, address = _staff_connection(url)
+    try:
+        with connection.transaction(), connection.cursor() as cursor:
+            _require_central(cursor, address)
+            cursor.execute(
+                f"INSERT INTO {CENTRAL_SCHEMA}.staff_account"
+                " (username, display_name, password_hash, roles, region_code, agency_id)"
+                " VALUES (%s, %s, %s, %s::jsonb, %s, %s) RETURNING id",
+                [
+                    username,
+                    display_name,
+                    password_hash,
+                    _json_list(roles),
+                    region_code,
+                    agency_id,
+                ],
+            )
+            account_id = str(_one(cursor))
+    except psycopg.errors.UniqueViolation as error:
+        raise CentralRefusedError(f"用户名「{username}」已被使用（全省唯一）") from error
+    except psycopg.OperationalError as error:
+        raise unreachable(address.where(), str(error)) from error
+    except psycopg.Error as error:
+        raise CentralRefusedError(f"开通人员账户失败：{_first_line(error)}") from error
+    finally:
+        connection.close()
+    return StaffAccount(
+        account_id, username, display_name, region_code, tuple(roles), agency_id, True
+    )
+
+
+def _json_list(values: tuple[str, ...]) -> str:
+    import json
+
+    return json.dumps(list(values))
+
+
+def _update_staff_account(url: str, username: str, assignments: str, values: list[Any]) -> None:
+    import psycopg
+
+    connection, address = _staff_connection(url)
+    try:
+        with connection.transaction(), connection.cursor() as cursor:
+            _require_central(cursor, address)
+            cursor.execute(
+                f"UPDATE {CENTRAL_SCHEMA}.staff_account SET {assignments}, changed_at = now()"
+                " WHERE username = %s",
+                [*values, username],
+            )
+            if cursor.rowcount == 0:
+                raise CentralConfigError(f"中心数据库中没有用户名为「{username}」的人员账户")
+    except psycopg.OperationalError as error:
+        raise unreachable(address.where(), str(error)) from error
+    except psycopg.Error as error:
+        raise CentralRefusedError(f"修改人员账户失败：{_first_line(error)}") from error
+    finally:
+        connection.close()
+
+
+def set_staff_account_active(url: str, username: str, *, active: bool) -> None:
+    """Switch a central staff account off (or on again); every counter of its county follows
+    at its next sync."""
+    _update_staff_account(url, username, "active = %s", [active])
+
+
+def reset_staff_password(url: str, username: str, password_hash: str) -> None:
+    """Give a central staff account a new password (its Argon2id hash); every counter of its
+    county takes it, and lifts its local lock, at the next sync."""
+    if not password_hash.startswith("$argon2id$"):
+        raise CentralConfigError("密码须以 Argon2id 散列保存（由 dengji 生成），不能直接写入")
+    _update_staff_account(
+        url, username, "password_hash = %s, password_changed_at = now()", [password_hash]
+    )

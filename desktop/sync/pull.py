@@ -17,12 +17,14 @@ point resumes from the last page stored, and storing a page twice changes nothin
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from desktop.domain import codes
 from desktop.store.db import Store
 from desktop.store.models import SyncState
 from desktop.sync.local import (
@@ -32,9 +34,16 @@ from desktop.sync.local import (
     journal_is_empty,
     restore_bulk_indexes,
 )
-from desktop.sync.reference import apply_downloads, fetch_changed
+from desktop.sync.reference import (
+    apply_downloads,
+    fetch_changed,
+    reference_folder,
+    use_reference_overrides,
+    write_reference_files,
+)
 from desktop.sync.wire import WireEvent
 
+_log = logging.getLogger(__name__)
 # One local transaction (and one fsync) per page: a first pull brings a county's whole
 # history, and a bigger page is fewer commits and fewer lookups per event.
 PULL_PAGE_SIZE = 20_000
@@ -250,17 +259,42 @@ def _pull_pages(
         inserted += more.inserted
         quarantined += len(more.quarantined)
     downloads = fetch_changed(connection, dict(extra.get("reference_versions", {})))
+    # Regions and code tables become the domain's CSV files first: killed after this and
+    # before the commit below, the versions are not recorded and the next pull writes the
+    # same files again (unchanged files are not rewritten).
+    folder = reference_folder(store.path)
+    written, problems = write_reference_files(folder, downloads)
     changed: list[str] = []
     with store.session() as session:
-        changed = apply_downloads(session, downloads)
+        changed = apply_downloads(session, downloads, problems=problems)
         row = sync_state_row(session)
         updated = dict(row.extra or {})
         versions = dict(updated.get("reference_versions", {}))
-        versions.update({download.table: download.version for download in downloads})
+        # A table refused as a whole is downloaded again next time (the central may fix it).
+        versions.update(
+            {
+                download.table: download.version
+                for download in downloads
+                if download.table not in problems or download.table == "staff_account"
+            }
+        )
         updated["reference_versions"] = versions
+        if downloads:
+            updated["reference_problems"] = {
+                **{
+                    table: text
+                    for table, text in dict(updated.get("reference_problems", {})).items()
+                    if table not in {download.table for download in downloads}
+                },
+                **problems,
+            }
         row.extra = updated
         row.last_pull_at = _now()
-    return PullResult(received, inserted, pages, quarantined, tuple(changed))
+    for table, text in problems.items():
+        _log.warning("reference table %s: %s", table, text)
+    if written or (codes.override_folder() != folder and folder.is_dir()):
+        use_reference_overrides(folder)  # the domain reads the new files from now on
+    return PullResult(received, inserted, pages, quarantined, (*changed, *written))
 
 
 def _pull_new_delegations(store: Store, connection: Any, since_txid: int) -> IngestResult:

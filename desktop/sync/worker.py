@@ -33,6 +33,7 @@ from desktop.sync.errors import (
 )
 from desktop.sync.pull import PULL_PAGE_SIZE, load_sync_state, pull, sync_state_row
 from desktop.sync.push import PUSH_BATCH_SIZE, count_pending, push_pending
+from desktop.sync.reference import reference_folder, use_reference_overrides
 
 if TYPE_CHECKING:
     from desktop.config import Config
@@ -147,6 +148,11 @@ class SyncWorker:
                 "配置文件中的中心数据库地址不能包含密码；密码应保存在系统密钥环中"
                 "（由 dengji central add-counter 写入）"
             )
+        # Start-up: the regions and code tables an earlier sync downloaded are the ones in
+        # force on this counter (docs/sync.md "Regions and code tables").
+        folder = reference_folder(store.path)
+        if folder.is_dir():
+            use_reference_overrides(folder)
         return cls(store, address, config.region_code, credentials=credentials or CredentialStore())
 
     @property

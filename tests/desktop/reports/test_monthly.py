@@ -143,3 +143,69 @@ def test_age_duration_and_education_bands() -> None:
     assert education_group("31") == "30"
     assert education_group("") == "unknown"
     assert education_group("55") == "90"
+
+
+def _months_before(day: str, months: int) -> str:
+    index = int(day[:4]) * 12 + int(day[5:7]) - 1 - months
+    return dt.date(index // 12, index % 12 + 1, int(day[8:10])).isoformat()
+
+
+def _edge_rows(end: str) -> list[tuple[str, dict[str, object]]]:
+    """Projection changes at the band and period edges (the SQL compares boundary dates)."""
+    year = int(end[:4])
+    md = end[4:]
+    return [
+        ("person", {"birth_date": f"{year - 25}{md}"}),  # 25 on the last day
+        ("person", {"birth_date": f"{year - 25}-12-31"}),  # still 24
+        ("person", {"birth_date": f"{year - 55}{md}", "sex": None}),
+        ("person", {"birth_date": "1800-01-01", "education": "55"}),  # over 200; odd code
+        ("person", {"birth_date": "2012-02-29", "education": ""}),  # under 16
+        ("person", {"residence_urban": None}),
+        ("person", {"residence_urban": 0}),
+        ("person", {"sex": "9"}),
+        ("registration", {"unemployed_since": _months_before(end, 3)}),  # exactly 3 months
+        ("registration", {"unemployed_since": _months_before(end, 24)}),
+        ("registration", {"unemployed_since": ""}),
+        ("registration", {"unemployed_since": None}),
+        ("registration", {"unemployed_since": f"{year - 2}{md}"}),
+        ("registration", {"status": "deregistered", "deregistered_on": end}),
+        ("registration", {"status": "deregistered", "deregistered_on": None}),
+        ("registration", {"deregistration_reason": None, "status": "deregistered"}),
+        ("registration", {"difficulty_categories": '["01","05","77"]'}),
+        ("registration", {"difficulty_categories": "not json"}),
+        ("registration", {"unemployment_cause": ""}),
+        ("registration", {"unemployment_cause": "X1"}),
+    ]
+
+
+@pytest.mark.parametrize("scheme", list(PeriodScheme))
+@pytest.mark.parametrize("month", ["2025-11", "2025-02", "2025-12"])
+def test_sql_and_python_agree_at_the_edges(county: Store, month: str, scheme: PeriodScheme) -> None:
+    """Birthdays and durations on the boundary days, missing and odd values."""
+    period = reporting_period(month, scheme)
+    end = min(period.end, TODAY).isoformat()
+    with county.session() as session:
+        connection = session.connection()
+        ids = connection.exec_driver_sql(
+            "SELECT id, person_id FROM registration WHERE status = 'registered'"
+            " AND registered_on < ? ORDER BY number LIMIT 40",
+            (period.start.isoformat(),),
+        ).all()
+        for (registration_id, person_id), (table, changes) in zip(
+            ids, _edge_rows(end), strict=False
+        ):
+            key = registration_id if table == "registration" else person_id
+            assignments = ", ".join(f"{column} = ?" for column in changes)
+            connection.exec_driver_sql(
+                f"UPDATE {table} SET {assignments} WHERE id = ?", (*changes.values(), key)
+            )
+        # A registration dated after today counts nowhere yet (running month only).
+        connection.exec_driver_sql(
+            "UPDATE registration SET registered_on = ? WHERE id = ?",
+            ((TODAY + dt.timedelta(days=3)).isoformat(), ids[-1][0]),
+        )
+    with county.session(write=False) as session:
+        by_sql = monthly_report(session, month, REGION, scheme=scheme, today=TODAY)
+        by_python = compute_monthly_report(load_facts(session, REGION), REGION, period, as_of=TODAY)
+    assert by_sql.figures() == by_python.figures()
+    assert by_sql.trend == by_python.trend

@@ -221,3 +221,13 @@ def tcp_central(
         yield made
     finally:
         drop_central(made)
+
+
+@pytest.fixture(autouse=True)
+def _shipped_reference_tables_after_each_test() -> Iterator[None]:
+    """A sync points the domain's code tables and regions at the counter's downloaded files
+    (process-wide); the next test, in any folder, must see the shipped ones again."""
+    yield
+    from desktop.sync.reference import use_reference_overrides
+
+    use_reference_overrides(None)

@@ -40,6 +40,7 @@ def test_init_can_run_again_and_reports_what_it_set_up(central: CentralDatabase)
         "journal",
         "person",
         "registration",
+        "staff_account",  # 0010: a counter reads only its county's staff
         "welfare_post",
     ]
 
