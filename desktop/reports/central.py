@@ -30,7 +30,8 @@ __all__ = ["central_monthly_report"]
 
 
 # The same counts as the counter's SQLite query (desktop.reports.monthly), in two statements
-# over registration ⋈ person (2,000,000 rows for the province), both in one REPEATABLE READ
+# over registration alone (2,000,000 rows for the province; the person's fields the report
+# reads are copied onto it by migration 0011's triggers), both in one REPEATABLE READ
 # snapshot: flows by reporting month, and the urban stock at `end` (filtered once, in WHERE)
 # by cause, categories, education and one integer for sex, age band and duration band. Age and
 # duration bands are comparisons with boundary dates and months are date arithmetic, which
@@ -41,34 +42,36 @@ __all__ = ["central_monthly_report"]
 _GONE = "CASE r.status WHEN 'deregistered' THEN r.deregistered_on END"
 _SINCE = "coalesce(r.unemployed_since, r.registered_on)"
 _ROWS = (
-    "FROM registration r {join} person p ON p.id = r.person_id WHERE r.region LIKE %(region)s"
+    "FROM registration r WHERE r.region LIKE %(region)s"
     " AND r.status IN ('registered', 'deregistered') AND r.registered_on IS NOT NULL"
 )
 _IN_STOCK = (
-    f"p.residence_urban AND r.registered_on <= %(end)s AND ({_GONE} IS NULL OR {_GONE} > %(end)s)"
+    "r.person_residence_urban AND r.registered_on <= %(end)s"
+    f" AND ({_GONE} IS NULL OR {_GONE} > %(end)s)"
 )
 _AGE_INDEX = (
-    "CASE WHEN p.birth_date IS NULL THEN 5 WHEN p.birth_date > %(born_25)s THEN 0"
-    " WHEN p.birth_date > %(born_35)s THEN 1 WHEN p.birth_date > %(born_45)s THEN 2"
-    " WHEN p.birth_date > %(born_55)s THEN 3 WHEN p.birth_date > %(born_201)s THEN 4 ELSE 5 END"
+    "CASE WHEN r.person_birth_date IS NULL THEN 5 WHEN r.person_birth_date > %(born_25)s THEN 0"
+    " WHEN r.person_birth_date > %(born_35)s THEN 1 WHEN r.person_birth_date > %(born_45)s THEN 2"
+    " WHEN r.person_birth_date > %(born_55)s THEN 3"
+    " WHEN r.person_birth_date > %(born_201)s THEN 4 ELSE 5 END"
 )
 _DURATION_INDEX = (
     f"CASE WHEN {_SINCE} IS NULL THEN 5 WHEN {_SINCE} > %(since_3)s THEN 0"
     f" WHEN {_SINCE} > %(since_6)s THEN 1 WHEN {_SINCE} > %(since_12)s THEN 2"
     f" WHEN {_SINCE} > %(since_24)s THEN 3 ELSE 4 END"
 )
-_SEX_INDEX = "CASE p.sex WHEN '1' THEN 1 WHEN '2' THEN 2 ELSE 0 END"
+_SEX_INDEX = "CASE r.person_sex WHEN '1' THEN 1 WHEN '2' THEN 2 ELSE 0 END"
 _FLOWS = (
-    "SELECT {registered_month}, {gone_month}, p.residence_urban, r.registered_on > %(end)s,"
+    "SELECT {registered_month}, {gone_month}, r.person_residence_urban, r.registered_on > %(end)s,"
     f" {_GONE} > %(end)s,"
     " CASE WHEN r.registered_on >= %(start)s THEN r.unemployment_cause END,"
     f" CASE WHEN {_GONE} >= %(start)s THEN r.deregistration_reason END, count(*)"
-    f" {_ROWS.format(join='LEFT JOIN')} GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    f" {_ROWS} GROUP BY 1, 2, 3, 4, 5, 6, 7"
 )
 _STOCK = (
-    "SELECT r.unemployment_cause, r.difficulty_categories::text, left(p.education, 1),"
+    "SELECT r.unemployment_cause, r.difficulty_categories::text, left(r.person_education, 1),"
     f" {_SEX_INDEX} + 3 * {_AGE_INDEX} + 18 * {_DURATION_INDEX}, count(*)"
-    f" {_ROWS.format(join='JOIN')} AND {_IN_STOCK} GROUP BY 1, 2, 3, 4"
+    f" {_ROWS} AND {_IN_STOCK} GROUP BY 1, 2, 3, 4"
 )
 _ANY = (
     "SELECT 1 FROM registration r WHERE r.region LIKE %(region)s"

@@ -49,6 +49,7 @@ from sqlalchemy.orm import Session
 from desktop.domain.idnumbers import mask_id_number
 from desktop.domain.roles import Permission
 from desktop.reports.facts import (
+    PERSON_COPY_COLUMNS,
     PERSON_FACT_FIELDS,
     REGISTRATION_FACT_FIELDS,
     RegistrationFacts,
@@ -628,12 +629,58 @@ _COMPARED = tuple(
 )
 
 
+_PERSON_COMPARED = tuple(
+    (name, _FACT_INDEX[name], position) for position, name in enumerate(PERSON_FACT_FIELDS)
+)
+
+
+def _person_differences(
+    registration_id: str,
+    mine: RegistrationFacts,
+    theirs: RegistrationFacts,
+    person_row: tuple[Any, ...],
+) -> list[tuple[str, str, str]]:
+    """The person fields of one registration: the person projection against the journal's
+    fold, and registration's copy (what the report reads) against the person projection."""
+    found = []
+    for name, index, position in _PERSON_COMPARED:
+        label = FIELD_LABELS.get(name, name)
+        projected = person_row[position]
+        if projected != theirs[index]:
+            found.append(
+                (
+                    registration_id,
+                    f"field:{name}",
+                    f"人员{label}：系统数据为「{_shown(name, projected)}」，按事件日志重算为「"
+                    f"{_shown(name, theirs[index])}」",
+                )
+            )
+        if mine[index] != projected:
+            # Migration 0011's triggers keep the copy equal to the person row: a copy that
+            # differs was changed behind the journal's back (or the triggers were removed).
+            found.append(
+                (
+                    registration_id,
+                    f"copy:{name}",
+                    f"登记中抄录的人员{label}为「{_shown(name, mine[index])}」，与人员档案的"
+                    f"「{_shown(name, projected)}」不一致（抄录值未经事件日志被改动），"
+                    "报表按抄录值统计",
+                )
+            )
+    return found
+
+
 def _compare_facts(
     projected: Mapping[str, RegistrationFacts],
     journal: Mapping[str, RegistrationFacts],
     journal_states: Mapping[str, Mapping[str, Any]],
+    person_rows: Mapping[str, tuple[Any, ...]] | None = None,
 ) -> list[tuple[str, str, str]]:
-    """(registration id, kind, reason) of each disagreement between the two sets of facts."""
+    """(registration id, kind, reason) of each disagreement between the two sets of facts.
+
+    The projected facts carry registration's copies of the person fields; `person_rows` (by
+    registration id) the person projection's own values, compared separately when given."""
+    person_rows = person_rows or {}
     found: list[tuple[str, str, str]] = []
     for registration_id in sorted(set(journal) | set(projected)):
         mine = projected.get(registration_id)
@@ -653,7 +700,11 @@ def _compare_facts(
                 )
             )
             continue
-        if mine != theirs:
+        person_row = person_rows.get(registration_id)
+        if mine != theirs or (
+            person_row is not None
+            and person_row != tuple(theirs[index] for _name, index, _p in _PERSON_COMPARED)
+        ):
             if not theirs.person_found:
                 found.append(
                     (registration_id, "missing_person", "事件日志中没有该登记所属人员的档案")
@@ -662,8 +713,13 @@ def _compare_facts(
                 found.append(
                     (registration_id, "missing_person", "系统数据中缺少该登记所属人员的档案")
                 )
+            both_found = mine.person_found and theirs.person_found
+            if both_found and person_row is not None:
+                found += _person_differences(registration_id, mine, theirs, person_row)
             for name, index, prefix in _COMPARED:
-                if mine[index] != theirs[index] and mine.person_found and theirs.person_found:
+                if person_row is not None and name in PERSON_COPY_COLUMNS:
+                    continue
+                if mine[index] != theirs[index] and both_found:
                     found.append(
                         (
                             registration_id,
@@ -683,6 +739,7 @@ def _compare_facts(
 _COMPARED_SQL = " OR ".join(
     [f"r.{name} IS NOT f.{name}" for name in REGISTRATION_FACT_FIELDS]
     + [f"p.{name} IS NOT f.{name}" for name in PERSON_FACT_FIELDS]
+    + [f"r.{column} IS NOT f.{name}" for name, column in PERSON_COPY_COLUMNS.items()]
 )
 # One pass over the region's projection rows: how many, how many people, how many have a fold
 # that is a registration of the region (to find the journal's registrations without a
@@ -797,7 +854,12 @@ def check_consistency(
     by_id_journal = {
         fact.registration_id: fact for fact in facts_from_states(journal_registrations, persons)
     }
-    found = _compare_facts(by_id_projection, by_id_journal, journal_registrations)
+    found = _compare_facts(
+        by_id_projection,
+        by_id_journal,
+        journal_registrations,
+        _projected_person_fields(session, suspects),
+    )
 
     end = min(period.end, today).isoformat()
     tallies = _tally_sql(session, region, period, end)
@@ -886,6 +948,27 @@ def _projection_facts(session: Session, ids: list[str]) -> dict[str, Registratio
         chunk = ids[first : first + _CHUNK]
         for fact in load_facts(session, None, ids=chunk):
             found[fact.registration_id] = fact
+    return found
+
+
+def _projected_person_fields(session: Session, ids: list[str]) -> dict[str, tuple[Any, ...]]:
+    """The person projection's own PERSON_FACT_FIELDS (as load_facts gives them) of these
+    registrations, by registration id; registrations without a person row are left out."""
+    found: dict[str, tuple[Any, ...]] = {}
+    columns = ", ".join(f"p.{name}" for name in PERSON_FACT_FIELDS)
+    urban = PERSON_FACT_FIELDS.index("residence_urban")
+    for first in range(0, len(ids), _CHUNK):
+        chunk = ids[first : first + _CHUNK]
+        rows = raw_rows(
+            session,
+            f"SELECT r.id, {columns} FROM registration r JOIN person p ON p.id = r.person_id"
+            f" WHERE r.id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        for registration_id, *values in rows:
+            if values[urban] is not None:
+                values[urban] = bool(values[urban])
+            found[registration_id] = tuple(values)
     return found
 
 

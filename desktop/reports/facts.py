@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from desktop.domain.workdays import region_prefix
 
 __all__ = [
+    "PERSON_COPY_COLUMNS",
     "PERSON_FACT_FIELDS",
     "REGISTRATION_FACT_FIELDS",
     "RegistrationFacts",
@@ -38,6 +39,8 @@ REGISTRATION_FACT_FIELDS: tuple[str, ...] = (
     "difficulty_categories",
 )
 PERSON_FACT_FIELDS: tuple[str, ...] = ("sex", "birth_date", "education", "residence_urban")
+# registration's copies of them (migration 0011), which the reports read instead of person.
+PERSON_COPY_COLUMNS: dict[str, str] = {name: f"person_{name}" for name in PERSON_FACT_FIELDS}
 
 
 class RegistrationFacts(NamedTuple):
@@ -110,7 +113,8 @@ _FACTS_SQL = (
     "SELECT r.id, r.number, r.person_id, r.region, r.counter_id, r.status, r.applied_on,"
     " r.registered_on, r.rejected_on, r.deregistered_on, r.deregistration_reason,"
     " r.unemployed_since, r.unemployment_cause, r.difficulty_categories,"
-    " p.sex, p.birth_date, p.education, p.residence_urban, p.id IS NOT NULL"
+    " r.person_sex, r.person_birth_date, r.person_education, r.person_residence_urban,"
+    " p.id IS NOT NULL"
     " FROM registration r LEFT JOIN person p ON p.id = r.person_id"
 )
 
@@ -119,7 +123,8 @@ def load_facts(
     session: Session, region: str | None, *, ids: Sequence[str] | None = None
 ) -> list[RegistrationFacts]:
     """Every registration of `region` (and regions within it) from the projections; with
-    `ids` (and no region), those registrations wherever they are."""
+    `ids` (and no region), those registrations wherever they are. The person's fields are
+    registration's copies (what the reports read); `person_found` says the person row exists."""
     if region is not None:
         where, parameters = region_where("r.region", region)
     else:

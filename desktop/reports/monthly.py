@@ -555,13 +555,14 @@ def _trend(
 # to bring into Python than to count (bench/bench_statistics.py). tests/desktop/reports check
 # that both give the same report.
 #
-# One statement, one pass over registration ⋈ person (bench: the join is most of the cost, so
-# it is done once), materialised narrow and grouped twice:
-# - flows: (registration month, deregistration month, 城乡, two "after the end" flags, cause
-#   and reason of the period's rows). Which rows were in stock at the period's start, came in
-#   or went out follows from the months alone (a date is on or before the day before the
-#   period ⇔ its reporting month is earlier); only "after `end`" needs the day, for a running
-#   month whose `end` is today.
+# One statement, one pass over registration alone (the person's sex, birth date, education and
+# 城乡 are copied onto it, migration 0011: the join with person was most of the cost),
+# materialised narrow and grouped twice:
+# - flows: (registration month, deregistration month, 城乡 and two "after the end" flags in
+#   one integer, cause and reason of the period's rows). Which rows were in stock at the
+#   period's start, came in or went out follows from the months alone (a date is on or before
+#   the day before the period ⇔ its reporting month is earlier); only "after `end`" needs the
+#   day, for a running month whose `end` is today.
 # - stock: the urban stock at `end` by cause, difficulty categories, education group and one
 #   integer for sex, age band and duration band (one integer sorts far faster than three).
 # Age and duration bands are comparisons with boundary dates computed here (age ≥ 25 on `end`
@@ -583,39 +584,45 @@ _GONE = "CASE r.status WHEN 'deregistered' THEN r.deregistered_on END"
 # Python's `unemployed_since or registered_on`: an empty text counts as missing.
 _SINCE = "coalesce(nullif(r.unemployed_since, ''), r.registered_on)"
 _AGE_INDEX_SQL = (
-    "CASE WHEN length(p.birth_date) >= 10 THEN CASE"
-    " WHEN p.birth_date > :born_25 THEN 0 WHEN p.birth_date > :born_35 THEN 1"
-    " WHEN p.birth_date > :born_45 THEN 2 WHEN p.birth_date > :born_55 THEN 3"
-    " WHEN p.birth_date > :born_201 THEN 4 END END"
+    "CASE WHEN length(r.person_birth_date) >= 10 THEN CASE"
+    " WHEN r.person_birth_date > :born_25 THEN 0 WHEN r.person_birth_date > :born_35 THEN 1"
+    " WHEN r.person_birth_date > :born_45 THEN 2 WHEN r.person_birth_date > :born_55 THEN 3"
+    " WHEN r.person_birth_date > :born_201 THEN 4 END END"
 )
 _DURATION_INDEX_SQL = (
     f"CASE WHEN length({_SINCE}) >= 10 THEN CASE"
     f" WHEN {_SINCE} > :since_3 THEN 0 WHEN {_SINCE} > :since_6 THEN 1"
     f" WHEN {_SINCE} > :since_12 THEN 2 WHEN {_SINCE} > :since_24 THEN 3 ELSE 4 END END"
 )
-_SEX_INDEX_SQL = "coalesce((p.sex = '1') + 2 * (p.sex = '2'), 0)"
+# 城乡 (0, 1, 2 = not recorded), registered after `end`, gone after `end` (0, 1, 2 = not gone)
+# as one integer: the flows group by 5 columns instead of 7 (bench: 40 ms less on a county).
+_FLAGS_SQL = (
+    "coalesce(r.person_residence_urban, 2) + 3 * (r.registered_on > :end)"
+    " + 6 * coalesce({gone} > :end, 2)"
+)
+_SEX_INDEX_SQL = "coalesce((r.person_sex = '1') + 2 * (r.person_sex = '2'), 0)"
 _IN_STOCK_SQL = (
-    f"(p.residence_urban = 1 AND r.registered_on <= :end AND ({_GONE} IS NULL OR {_GONE} > :end))"
+    "(r.person_residence_urban = 1 AND r.registered_on <= :end"
+    f" AND ({_GONE} IS NULL OR {_GONE} > :end))"
 )
 _REPORT_SQL = (
     "WITH j AS MATERIALIZED (SELECT {registered_key} AS registered_key,"
-    " {gone_key} AS gone_key, p.residence_urban AS urban,"
-    " r.registered_on > :end AS registered_after, {gone} > :end AS gone_after,"
+    " {gone_key} AS gone_key, {flags} AS flags,"
     " CASE WHEN r.registered_on >= :start THEN r.unemployment_cause END AS inflow_cause,"
     " CASE WHEN {gone} >= :start THEN r.deregistration_reason END AS outflow_reason,"
     " r.unemployment_cause AS cause, r.difficulty_categories AS categories,"
-    " substr(p.education, 1, 1) AS education,"
+    " substr(r.person_education, 1, 1) AS education,"
     f" CASE WHEN {_IN_STOCK_SQL} THEN {_SEX_INDEX_SQL}"
     f" + 3 * coalesce({_AGE_INDEX_SQL}, 5) + 18 * coalesce({_DURATION_INDEX_SQL}, 5) END AS cell"
-    " FROM registration r NOT INDEXED LEFT JOIN person p ON p.id = r.person_id"
+    " FROM registration r NOT INDEXED"
     " WHERE {region} AND r.status IN ('registered', 'deregistered')"
     " AND r.registered_on IS NOT NULL"
     # Registered and deregistered before the trend's first month: counted in neither stock
     # and, in and out before the trend, in no trend month either (both sides of its base).
     " AND NOT coalesce(r.status = 'deregistered' AND r.deregistered_on < :trend_start"
     " AND r.registered_on <= r.deregistered_on, 0))"
-    " SELECT 0, registered_key, gone_key, urban, registered_after, gone_after, inflow_cause,"
-    " outflow_reason, count(*) FROM j GROUP BY 2, 3, 4, 5, 6, 7, 8"
+    " SELECT 0, registered_key, gone_key, flags, inflow_cause, outflow_reason, NULL, NULL,"
+    " count(*) FROM j GROUP BY 2, 3, 4, 5, 6"
     " UNION ALL SELECT 1, cause, categories, education, cell, NULL, NULL, NULL, count(*)"
     " FROM j WHERE cell IS NOT NULL GROUP BY 2, 3, 4, 5"
 )
@@ -729,13 +736,27 @@ def _tally_sql(session: Session, region: str, period: ReportingPeriod, end: str)
     sql = _REPORT_SQL.format(
         region=where,
         gone=_GONE,
+        flags=_FLAGS_SQL.format(gone=_GONE),
         registered_key=_key_sql("r.registered_on", period.scheme),
         gone_key=_key_sql(_GONE, period.scheme),
     )
     rows = connection.execute(sql, {**parameters, **dates, **band_boundaries(end)}).fetchall()
     for row in rows:
         if row[0] == 0:
-            _add_flow_row(tallies, row, period.key)
+            _tag, registered_key, gone_key, flags, cause, reason, _a, _b, n = row
+            urban, gone_after = flags % 3, flags // 6
+            flow = (
+                0,
+                registered_key,
+                gone_key,
+                None if urban == 2 else urban,
+                flags // 3 % 2,
+                None if gone_after == 2 else gone_after,
+                cause,
+                reason,
+                n,
+            )
+            _add_flow_row(tallies, flow, period.key)
         else:
             _add_stock_row(tallies, row)
     return tallies

@@ -41,7 +41,7 @@ _log = logging.getLogger(__name__)
 # The newest migration in desktop/store/migrations/versions, and every older one. Start-up
 # compares alembic_version with these in plain SQL and imports Alembic (≈0.1 s) only when the
 # database is behind. tests/desktop/store/test_migrations.py checks them against the scripts.
-HEAD_REVISION = "0010"
+HEAD_REVISION = "0011"
 KNOWN_REVISIONS: tuple[str, ...] = (
     "0001",
     "0002",
@@ -53,6 +53,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0008",
     "0009",
     "0010",
+    "0011",
 )
 
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")

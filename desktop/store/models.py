@@ -217,6 +217,17 @@ class Registration(Base):
     anomalies: Mapped[list[str]] = mapped_column(default=list)
     last_hlc: Mapped[str] = mapped_column(String(96))
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Copies of the person's fields the statistics break down by (notice §6), so the reports
+    # read registration alone (bench/bench_statistics.py: the join was most of their time).
+    # Not folded from the registration's events: database triggers (migration 0011) keep them
+    # equal to the person projection row whoever writes either row (projector, pull, push),
+    # in the same transaction; the 三统一 check verifies them against the person's fold.
+    # Deferred: only the reports' SQL reads them, and a loaded copy could go stale when a
+    # trigger changes the row behind the session.
+    person_sex: Mapped[str | None] = mapped_column(String(8), deferred=True)
+    person_birth_date: Mapped[dt.date | None] = mapped_column(Date, deferred=True)
+    person_education: Mapped[str | None] = mapped_column(String(16), deferred=True)
+    person_residence_urban: Mapped[bool | None] = mapped_column(Boolean, deferred=True)
 
 
 class Setting(Base):

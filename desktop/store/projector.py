@@ -453,6 +453,10 @@ class ProjectionSpec:
     creating_kinds: frozenset[str]
 
 
+# registration's copies of its person's statistics fields (person_sex, …) are not state keys:
+# they are a function of the person row, not of the registration's events, and migration
+# 0011's triggers keep them in every writer's transaction (this projector, a pull's bulk
+# ingest, the central's push re-fold), whatever order the events arrive in.
 PROJECTIONS: dict[str, ProjectionSpec] = {
     "person": ProjectionSpec(
         Person,

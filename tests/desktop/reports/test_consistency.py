@@ -371,3 +371,48 @@ def test_a_person_changed_in_the_journal_after_the_folds_were_kept(county: Store
         tampered = check_consistency(session, MONTH, REGION, today=TODAY)
     urban = [d for d in tampered.differences if d.key.startswith("field:residence_urban@")]
     assert urban and urban[0].affects_report
+
+
+def test_a_copied_person_field_changed_behind_the_journal_is_listed_with_the_reason(
+    county: Store,
+) -> None:
+    """registration.person_residence_urban (migration 0011) is what the report reads: a copy
+    that no longer equals the person record is a difference of its own, and moves a figure."""
+    number = _tamper(
+        county,
+        "UPDATE registration SET person_residence_urban = 0, person_sex = 'x'"
+        " WHERE number = '{number}'",
+    )
+    with county.session(write=False) as session:
+        check = check_consistency(session, MONTH, REGION, today=TODAY)
+    assert not check.consistent
+    mine = {d.key.split("@")[0]: d for d in check.differences if d.registration_number == number}
+    # The person record itself still equals the journal: only the copies are named.
+    assert set(mine) == {"copy:residence_urban", "copy:sex"}
+    urban = mine["copy:residence_urban"]
+    assert "登记中抄录的人员城乡" in urban.reason and "与人员档案的" in urban.reason
+    assert urban.affects_report and urban.person_name
+    stock = [d for d in check.differences if d.kind == "figure"]
+    assert any("本期末城镇登记失业人数" in d.reason for d in stock)
+
+
+def test_a_person_changed_behind_the_journal_moves_its_copies_and_is_listed(
+    county: Store,
+) -> None:
+    """The person row changed directly: the triggers carry it to the copies (the report
+    follows the system data) and the check names the person field, not the copy."""
+    number = _tamper(county, "SELECT '{number}'")
+    with county.session() as session:
+        session.connection().exec_driver_sql(
+            "UPDATE person SET education = '99' WHERE id ="
+            " (SELECT person_id FROM registration WHERE number = ?)",
+            (number,),
+        )
+        copied = session.connection().exec_driver_sql(
+            "SELECT person_education FROM registration WHERE number = ?", (number,)
+        )
+        assert copied.scalar_one() == "99"
+    with county.session(write=False) as session:
+        check = check_consistency(session, MONTH, REGION, today=TODAY)
+    mine = {d.key.split("@")[0] for d in check.differences if d.registration_number == number}
+    assert mine == {"field:education"}

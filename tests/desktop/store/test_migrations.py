@@ -64,8 +64,17 @@ def test_append_only_triggers_exist_and_downgrade_round_trips(tmp_path: Path) ->
             triggers = connection.exec_driver_sql(
                 "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
             ).scalars()
-            # journal_chain (0005) fills in the hash chain; the other two keep it append-only.
-            assert list(triggers) == ["journal_chain", "journal_no_delete", "journal_no_update"]
+            # journal_chain (0005) fills in the hash chain; the other two keep it append-only;
+            # 0011's four keep registration's copies of person fields.
+            assert list(triggers) == [
+                "journal_chain",
+                "journal_no_delete",
+                "journal_no_update",
+                "person_fields_insert",
+                "person_fields_update",
+                "registration_person_fields_insert",
+                "registration_person_fields_person_id",
+            ]
             command.downgrade(alembic_config(connection), "base")
             assert set(inspect(connection).get_table_names()) == {"alembic_version"}
             command.upgrade(alembic_config(connection), "head")
