@@ -17,7 +17,6 @@ from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.background import run_db
+from widgets.list_view import read_only_list_view
 from widgets.row_table_model import Column, RowTableModel
 
 if TYPE_CHECKING:
@@ -218,16 +218,8 @@ class ConflictsPage(QWidget):
         self._show_message(self.tr("正在打开本地数据库……") if store is None else "")
 
     def _table(self, model: QAbstractTableModel, name: str) -> QTableView:
-        view = QTableView(self)
-        view.setObjectName(name)
+        view = read_only_list_view(self, name, word_wrap=True)
         view.setModel(model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setAlternatingRowColors(True)
-        view.verticalHeader().hide()
-        view.horizontalHeader().setStretchLastSection(True)
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         return view
 
     # -- public API -----------------------------------------------------------------------

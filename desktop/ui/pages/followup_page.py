@@ -24,12 +24,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -42,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui.background import run_db
 from desktop.ui.clerk_session import clerk_session
+from widgets.list_view import read_only_list_view
 from widgets.row_table_model import Column, RowTableModel
 
 if TYPE_CHECKING:
@@ -676,20 +675,6 @@ class DueFilter(QSortFilterProxyModel):
         return not self.text or self.text in entry.name or entry.number.startswith(self.text)
 
 
-def _table(parent: QWidget, name: str) -> QTableView:
-    view = QTableView(parent)
-    view.setObjectName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.setWordWrap(False)
-    return view
-
-
 def _fit(view: QTableView) -> None:
     view.resizeColumnsToContents()
     for column in range(view.model().columnCount() - 1):
@@ -745,7 +730,7 @@ class MonthlyContactPanel(QWidget):
         self._model = DueModel(self)
         self._filter = DueFilter(self)
         self._filter.setSourceModel(self._model)
-        self._view = _table(self, "dueTable")
+        self._view = read_only_list_view(self, "dueTable")
         self._view.setModel(self._filter)
         self._view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self._view.activated.connect(self._on_activated)
@@ -1089,7 +1074,7 @@ class SweepProposalsPanel(QWidget):
         header.addWidget(self._open_record)
         header.addWidget(self._confirm)
         self._model = ProposalModel(self)
-        self._view = _table(self, "proposalTable")
+        self._view = read_only_list_view(self, "proposalTable")
         self._view.setModel(self._model)
         self._view.activated.connect(self._on_activated)
         self._message = QLabel(self)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -45,6 +44,7 @@ from desktop.ui.pages.search_models import (
     registration_status_label,
     sex_label,
 )
+from widgets.list_view import read_only_list_view
 from widgets.masked_label import MaskedIdLabel
 
 if TYPE_CHECKING:
@@ -312,20 +312,6 @@ def _message_of(error: BaseException) -> str:
 # --------------------------------------------------------------------------- the dialog
 
 
-def _table(parent: QWidget, name: str) -> QTableView:
-    view = QTableView(parent)
-    view.setObjectName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.setWordWrap(False)
-    return view
-
-
 class PersonRecordDialog(QDialog):
     """人员档案: data, registrations, tier, history and the actions on the person."""
 
@@ -449,7 +435,7 @@ class PersonRecordDialog(QDialog):
         self._tabs = QTabWidget(self)
         self._tabs.setObjectName("personTabs")
         self._history_model = HistoryModel(self)
-        self._history_view = _table(self, "personHistory")
+        self._history_view = read_only_list_view(self, "personHistory")
         self._history_view.setModel(self._history_model)
         # Columns sized from the newest rows only: measuring all 200+ rows through the Python
         # model costs more than the whole rest of opening the record (bench_person_page).
@@ -1041,7 +1027,7 @@ class AidTab(QWidget):
         self._steps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self._steps.horizontalHeader().setStretchLastSection(True)
         self._visits = HistoryModel(self)
-        visits_view = _table(self, "aidVisits")
+        visits_view = read_only_list_view(self, "aidVisits")
         visits_view.setModel(self._visits)
 
         self._assign = QPushButton(self.tr("指定本人为援助责任人"), self)
