@@ -26,29 +26,13 @@ from desktop.store.hlc import HybridLogicalClock
 from desktop.store.journal import Actor, record
 from desktop.store.models import Event, Person, Registration
 from desktop.store.projector import FIELD_LABELS, STATUS_LABELS, entity_events
+from desktop.store.queries import KIND_LABELS, VERIFY_METHOD_LABELS
 
 RESOLVED_KIND = "conflict.resolved"
 NOTE_MAX_LENGTH = 500
 # Gansu keeps Beijing time: the review shows the clerk's wall-clock time.
 _BEIJING = dt.timezone(dt.timedelta(hours=8))
 
-KIND_LABELS: dict[str, str] = {
-    "person.recorded": "建档",
-    "person.updated": "修改档案",
-    "registration.applied": "申请受理",
-    "registration.verified": "核实",
-    "registration.registered": "登记",
-    "registration.rejected": "不予登记",
-    "commitment.printed": "打印承诺书",
-    "commitment.signed": "签署承诺书",
-    "contact.recorded": "联系",
-    "service.recorded": "服务",
-    "service.refused": "拒绝服务",
-    "followup.visited": "回访",
-    "aidplan.set": "制定援助计划",
-    "deregistration.done": "注销",
-    RESOLVED_KIND: "冲突已处理",
-}
 # What the payload fields of registration events are called on screen (beyond FIELD_LABELS).
 _MORE_LABELS: dict[str, str] = {
     "verified_on": "核实日期",
@@ -133,6 +117,8 @@ def summarize_payload(payload: Mapping[str, Any]) -> str:
     for name, value in payload.items():
         if value in (None, "", [], {}) or name.endswith("_id") or name == "evidence":
             continue
+        if name == "method":  # a code: its Chinese name, as the person's history shows it
+            value = VERIFY_METHOD_LABELS.get(str(value), value)
         parts.append(f"{_label(name)}：{_shown(value)}")
         if len(parts) == _SUMMARY_FIELDS:
             break

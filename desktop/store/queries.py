@@ -290,7 +290,7 @@ def summarize(kind: str, payload: Mapping[str, Any]) -> str:
     if kind == "registration.verified":
         return _join(
             f"核实日期：{_get(payload, 'verified_on')}" if payload.get("verified_on") else "",
-            f"方式：{_label(_VERIFY_METHOD_LABELS, _get(payload, 'method'))}"
+            f"方式：{_label(VERIFY_METHOD_LABELS, _get(payload, 'method'))}"
             if payload.get("method")
             else "",
         )
@@ -360,7 +360,7 @@ def summarize(kind: str, payload: Mapping[str, Any]) -> str:
     return _get(payload, "note")
 
 
-_VERIFY_METHOD_LABELS = {"data_comparison": "数据比对", "home_visit": "上门核实"}
+VERIFY_METHOD_LABELS = {"data_comparison": "数据比对", "home_visit": "上门核实"}
 
 
 def _service_label(code: str) -> str:

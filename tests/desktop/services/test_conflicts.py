@@ -53,6 +53,7 @@ def test_a_registration_whose_counters_clashed_is_listed_with_what_each_said(
         ("不予登记", COUNTER_B, True),
         ("登记", COUNTER_B, True),
     ]
+    assert "核实方式：数据比对" in case.events[1].summary  # the code's name, not the code
     rejected = case.events[3]
     assert rejected.summary == "不予登记日期：2025-06-05；原因：已在其他窗口办理就业登记"
     assert rejected.recorded_at.utcoffset() == dt.timedelta(hours=8)  # Beijing time
