@@ -235,7 +235,7 @@ class SyncWorker:
                 self._record_error(failure.message)
                 raise failure from error
             self._record_error(None)
-            return SyncReport(
+            report = SyncReport(
                 pushed=pushed.sent,
                 pulled=pulled.inserted,
                 events_waiting=count_pending(self.store),
@@ -244,6 +244,24 @@ class SyncWorker:
                 finished_at=dt.datetime.now(dt.UTC),
                 seconds=time.perf_counter() - started,
             )
+            if report.pulled:
+                self._prepare_statistics()
+            return report
+
+    def _prepare_statistics(self) -> None:
+        """After a pull: when it left the 三统一 check's kept folds far behind (a first pull
+        brings a whole county), fold the new events now, on this background thread and a
+        read snapshot, so the clerk's next check stays quick (desktop/reports/consistency.py
+        prepare_folds). A failure here is logged; it is not a sync failure."""
+        from desktop.reports.consistency import prepare_folds
+
+        try:
+            prepared = prepare_folds(self.store.engine)
+        except Exception:  # the check folds for itself later; the sync itself succeeded
+            _log.warning("could not prepare the statistics folds", exc_info=True)
+            return
+        if prepared is not None:
+            _log.info("statistics folds prepared: %s", prepared)
 
     def _stamp(self, *, last_push_at: bool) -> None:
         with self.store.session() as session:

@@ -38,6 +38,7 @@ _pending_lock = threading.Lock()
 _general_pool: QThreadPool | None = None
 _database_pool: QThreadPool | None = None
 _database_thread_name = "dengji-db"
+_general_thread_name = "dengji-worker"
 
 
 class BackgroundTask(QObject):
@@ -120,8 +121,10 @@ class _TaskRunnable(QRunnable):
         self.setAutoDelete(True)
 
     def run(self) -> None:
-        if self._thread_name is not None:
-            threading.current_thread().name = self._thread_name
+        # Always named: Python keys its record of a foreign (Qt) thread by the thread id,
+        # which a later thread may reuse, so a general thread could otherwise inherit the
+        # name of an ended database thread (and is_database_thread would lie).
+        threading.current_thread().name = self._thread_name or _general_thread_name
         self._task._run_on_worker()
 
 

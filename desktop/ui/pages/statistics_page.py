@@ -84,6 +84,19 @@ def load_statistics(store: Store, month: dt.date, region: str, scheme: Any) -> S
     return Statistics(report, supervision, overdue)
 
 
+# The check's own refresh folds this many new events quickly (bench: ~1,000 in 60 ms); more
+# are folded first off the database thread, so clerks' saves are not held up meanwhile.
+CHECK_PREPARES_FROM_EVENTS = 5_000
+
+
+def prepare_for_check(store: Store) -> Any:
+    """Run off the database thread, before run_check: bring the kept folds up to date on a read
+    snapshot when they are far behind (desktop/reports/consistency.py prepare_folds)."""
+    from desktop.reports.consistency import prepare_folds
+
+    return prepare_folds(store.engine, minimum_behind=CHECK_PREPARES_FROM_EVENTS)
+
+
 def run_check(
     store: Store, month: dt.date, region: str, scheme: Any, folds: Any
 ) -> ConsistencyCheck:
@@ -412,11 +425,20 @@ class StatisticsPage(QWidget):
         """三统一校验 of the chosen month and region (off the GUI thread)."""
         if self._store is None:
             return
+        from desktop.ui.background import run_in_background
+
         self._show(self.tr("正在按事件日志重算并核对……"))
         self._check_button.setEnabled(False)
-        run_db(run_check, self._store, *self._query(), self._folds).on_success(
-            self._on_check
-        ).on_error(self._on_failed)
+        query = self._query()
+
+        def check(_prepared: object = None) -> None:
+            # A failed preparation only means the check folds for itself.
+            if self._store is not None:
+                run_db(run_check, self._store, *query, self._folds).on_success(
+                    self._on_check
+                ).on_error(self._on_failed)
+
+        run_in_background(prepare_for_check, self._store).on_success(check).on_error(check)
 
     def export_to(self, path: Path) -> None:
         """Write the report shown as PDF or XLSX (by the suffix), off the GUI thread."""

@@ -416,3 +416,141 @@ def test_a_person_changed_behind_the_journal_moves_its_copies_and_is_listed(
         check = check_consistency(session, MONTH, REGION, today=TODAY)
     mine = {d.key.split("@")[0] for d in check.differences if d.registration_number == number}
     assert mine == {"field:education"}
+
+
+def _kept_folds(store: Store) -> list[tuple[object, ...]]:
+    with store.session(write=False) as session:
+        rows = session.connection().exec_driver_sql(
+            "SELECT * FROM statistics_fold ORDER BY entity_type, entity_id"
+        )
+        return [tuple(row) for row in rows]
+
+
+@pytest.mark.parametrize("in_processes", [False, True])
+def test_folds_prepared_ahead_make_the_check_fold_nothing(
+    county: Store, monkeypatch: pytest.MonkeyPatch, in_processes: bool
+) -> None:
+    """prepare_folds (after a big pull) writes the same folds a check would, in children for
+    a long journal and in many short transactions; the next check then folds no event and
+    finds the same."""
+    import desktop.reports.consistency as consistency
+    from desktop.reports.consistency import prepare_folds
+
+    if in_processes:
+        monkeypatch.setattr(consistency, "PARALLEL_FROM_SEQ", 1)
+    monkeypatch.setattr(consistency, "WRITE_ROWS_PER_TRANSACTION", 97)  # many short writes
+    assert prepare_folds(county.engine, minimum_behind=10**9) is None  # not far enough behind
+    assert _kept_folds(county) == []
+    prepared = prepare_folds(county.engine, minimum_behind=1)
+    assert prepared is not None and prepared.written
+    assert prepared.events_folded > 0 and prepared.entities_written > 0
+    ahead = _kept_folds(county)
+    folds = JournalFolds()
+    with county.session(write=False) as session:
+        checked = check_consistency(session, MONTH, REGION, today=TODAY, folds=folds)
+    assert folds.events_folded == 0 and checked.consistent
+    assert _kept_folds(county) == ahead
+    with county.session(write=False) as session:
+        check_consistency(session, MONTH, REGION, today=TODAY, full=True)
+    assert _kept_folds(county) == ahead  # the same as folding the whole journal in the check
+    assert prepare_folds(county.engine, minimum_behind=1) is None  # nothing new since
+
+
+def test_clerks_keep_saving_while_folds_are_prepared(
+    county: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folding holds no write lock: a save made meanwhile goes through at once, and the
+    next check folds just that event on top of the prepared folds."""
+    import desktop.reports.consistency as consistency
+    from desktop.reports.consistency import prepare_folds
+
+    compute = consistency._compute_update
+    saved: list[str] = []
+
+    def compute_while_a_clerk_saves(*args: object, **kwargs: object) -> object:
+        update = compute(*args, **kwargs)  # type: ignore[arg-type]
+        saved.append(_deregister_one(county, dt.date(2025, 12, 1)))
+        return update
+
+    monkeypatch.setattr(consistency, "_compute_update", compute_while_a_clerk_saves)
+    prepared = prepare_folds(county.engine, minimum_behind=1)
+    monkeypatch.undo()
+    assert saved and prepared is not None and prepared.written
+    folds = JournalFolds()
+    with county.session(write=False) as session:
+        checked = check_consistency(session, "2025-12", REGION, today=TODAY, folds=folds)
+    assert checked.consistent
+    assert 0 < folds.events_folded < 10  # only the registration saved meanwhile
+    assert folds.covered_seq > prepared.journal_seq
+
+
+def test_prepared_folds_are_not_written_over_a_check_made_meanwhile(
+    county: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check that folded while the preparation ran wins: the preparation's result, made
+    from an older header, is dropped instead of written over the newer folds."""
+    import desktop.reports.consistency as consistency
+    from desktop.reports.consistency import prepare_folds
+
+    compute = consistency._compute_update
+
+    def compute_while_a_check_runs(*args: object, **kwargs: object) -> object:
+        update = compute(*args, **kwargs)  # type: ignore[arg-type]
+        monkeypatch.undo()  # the check below folds for itself
+        _deregister_one(county, dt.date(2025, 12, 2))
+        with county.session(write=False) as session:
+            JournalFolds()._refresh(session.connection(), full=False)  # the clerk's check
+        return update
+
+    monkeypatch.setattr(consistency, "_compute_update", compute_while_a_check_runs)
+    prepared = prepare_folds(county.engine, minimum_behind=1)
+    monkeypatch.undo()
+    assert prepared is not None and not prepared.written and prepared.entities_written == 0
+    folds = JournalFolds()
+    with county.session(write=False) as session:
+        checked = check_consistency(session, "2025-12", REGION, today=TODAY, folds=folds)
+    assert checked.consistent and folds.events_folded == 0
+
+
+def test_a_check_between_two_written_parts_stops_the_preparation_harmlessly(
+    county: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process's check folding between two of the preparation's short writes: the
+    preparation stops, and what it wrote before leaves the kept folds right."""
+    import desktop.reports.consistency as consistency
+    from desktop.reports.consistency import prepare_folds
+
+    with county.session() as session:  # folds kept from before: the preparation extends them
+        JournalFolds()._refresh(session.connection(), full=False)
+    for day in (1, 2, 3):
+        _deregister_one(county, dt.date(2025, 12, day))
+    monkeypatch.setattr(consistency, "WRITE_ROWS_PER_TRANSACTION", 1)
+    original_parts = consistency._write_parts
+    parts_given: list[object] = []
+
+    def parts_with_a_check_between(*args: object) -> object:
+        for part in original_parts(*args):  # type: ignore[arg-type]
+            if len(parts_given) == 2:  # two parts written: a check elsewhere folds now
+                _deregister_one(county, dt.date(2025, 12, 4))
+                with county.session(write=False) as session:
+                    JournalFolds()._refresh(session.connection(), full=False)
+            parts_given.append(part)
+            yield part
+
+    monkeypatch.setattr(consistency, "_write_parts", parts_with_a_check_between)
+    prepared = prepare_folds(county.engine, minimum_behind=1)
+    monkeypatch.undo()
+    assert prepared is not None and not prepared.written and len(parts_given) == 3
+    assert prepared.entities_written == 2  # two parts of one row, then it stopped
+    folds = JournalFolds()
+    with county.session(write=False) as session:
+        checked = check_consistency(session, "2025-12", REGION, today=TODAY, folds=folds)
+    assert checked.consistent and folds.events_folded == 0
+
+    def values(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+        return [row[:2] + row[3:] for row in rows]  # without last_seq, the row each covers
+
+    kept = _kept_folds(county)
+    with county.session(write=False) as session:
+        check_consistency(session, "2025-12", REGION, today=TODAY, full=True)
+    assert values(_kept_folds(county)) == values(kept)

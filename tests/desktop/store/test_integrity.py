@@ -232,3 +232,24 @@ def test_the_migration_chains_the_rows_written_before_it(recorded: Path) -> None
         engine.dispose()
     assert problems_of(recorded) == []  # open_store upgraded it and filled every link
     assert all(row[-1] is not None for row in raw_rows(recorded))
+
+
+def test_chain_hash_is_the_documented_byte_layout() -> None:
+    """Each value length-prefixed (4 bytes, big-endian) after the previous hash, NULL as one
+    0xFF byte: the layout every chain already stored was made with (the fast path must keep it)."""
+    import hashlib
+
+    content = (7, "e1", None, "个人\udcff", b"\x00\x01", 2.5, "")
+    expected = hashlib.sha256(
+        GENESIS
+        + b"\x00\x00\x00\x017"
+        + b"\x00\x00\x00\x02e1"
+        + b"\xff"
+        + len("个人\udcff".encode("utf-8", "surrogatepass")).to_bytes(4, "big")
+        + "个人\udcff".encode("utf-8", "surrogatepass")
+        + b"\x00\x00\x00\x02\x00\x01"
+        + b"\x00\x00\x00\x032.5"
+        + b"\x00\x00\x00\x00"
+    ).digest()
+    assert chain_hash(None, content) == expected
+    assert chain_hash(b"\x01" * 32, content) != expected

@@ -133,3 +133,34 @@ def test_the_plain_loop_reports_failures_and_keeps_trying(store: Store) -> None:
 
     run_sync_loop(worker, stop, interval_s=0.01, on_error=on_error)
     assert [error.message.startswith("无法连接中心数据库") for error in errors] == [True, True]
+
+
+def test_a_sync_that_pulls_many_events_prepares_the_statistics_folds(
+    central: CentralDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a pull that left the 三统一 check's kept folds far behind, the sync folds the new
+    events itself (in the background), so the next check folds nothing."""
+    import desktop.reports.consistency as consistency
+    from desktop.reports.consistency import JournalFolds
+
+    monkeypatch.setattr(consistency, "PREPARE_FROM_EVENTS", 4)
+    origin = SimCounter(central, tmp_path, "620704")
+    other = SimCounter(central, tmp_path, "620704")
+    try:
+        for index in range(3):
+            origin.record_person_and_application(index)  # 2 events each
+        origin.sync()
+        assert other.sync().pulled == 6
+        folds = JournalFolds()
+        with other.store.session(write=False) as session:
+            folds.refresh(session)
+        assert folds.events_folded == 0 and folds.covered_seq >= 6
+        origin.record_person_and_application(3)
+        origin.sync()
+        assert other.sync().pulled == 2  # fewer than PREPARE_FROM_EVENTS: left to the check
+        with other.store.session(write=False) as session:
+            folds.refresh(session)
+        assert folds.events_folded == 2
+    finally:
+        origin.close()
+        other.close()

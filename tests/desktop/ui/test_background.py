@@ -177,3 +177,25 @@ def test_a_lambda_capturing_live_objects_is_called(qtbot) -> None:
     qtbot.addWidget(label)
     run_in_background(str, 42).on_success(lambda value: label.setText(value))
     qtbot.waitUntil(lambda: label.text() == "42", timeout=5000)
+
+
+def test_a_general_thread_is_never_taken_for_the_database_thread(qtbot) -> None:
+    """Python keys its record of a Qt pool thread by the thread id, which an ended database
+    thread may have had, name and all: every task names its thread afresh."""
+    import desktop.ui.background as background
+
+    pool = background.general_pool()
+    threads = pool.maxThreadCount()
+    pool.setMaxThreadCount(1)  # both tasks below on the same thread
+    try:
+
+        def inherit_a_stale_name() -> None:
+            threading.current_thread().name = "dengji-db"  # what a reused thread id brings
+
+        done: list[object] = []
+        run_in_background(inherit_a_stale_name).on_success(done.append)
+        run_in_background(is_database_thread).on_success(done.append)
+        qtbot.waitUntil(lambda: len(done) == 2, timeout=5000)
+        assert done == [None, False]
+    finally:
+        pool.setMaxThreadCount(threads)

@@ -100,6 +100,32 @@ def test_check_finalise_refused_until_explained(qtbot, page: StatisticsPage, cou
             page.finalise_report()
 
 
+def test_a_check_far_behind_folds_off_the_database_thread_first(
+    qtbot, page: StatisticsPage, county: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Folds far behind the journal are prepared on a background thread (read snapshot) before
+    the check runs on the database thread, which then folds nothing itself."""
+    import threading
+
+    import desktop.reports.consistency as consistency
+    import desktop.ui.pages.statistics_page as statistics_page
+
+    monkeypatch.setattr(statistics_page, "CHECK_PREPARES_FROM_EVENTS", 1)
+    prepared_on: list[str] = []
+    prepare = consistency.prepare_folds
+
+    def prepare_and_note_the_thread(*args: object, **kwargs: object) -> object:
+        prepared_on.append(threading.current_thread().name)
+        return prepare(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(consistency, "prepare_folds", prepare_and_note_the_thread)
+    with qtbot.waitSignal(page.sig_check_finished, timeout=WAIT_MS) as finished:
+        page.run_consistency_check()
+    assert finished.args[0].consistent
+    assert prepared_on and prepared_on[0] != "dengji-db"
+    assert page._folds.events_folded == 0  # the preparation folded the journal
+
+
 def test_exports_write_the_files(qtbot, page: StatisticsPage, tmp_path: Path) -> None:
     report = _compute(qtbot, page)
     for name in ("m.xlsx", "m.pdf"):
