@@ -25,8 +25,9 @@ class ReaderConfig:
     """One `[[readers]]` entry of the deployment TOML.
 
     driver: "mps" (serial MPS protocol), "sdtapi", "termb" (vendor SDKs) or "pcsc".
-    port: serial device for mps (e.g. /dev/ttyUSB0, COM3); SDK port number ("1001", "" = probe
-    1001–1016 then 1–16); PC/SC reader name for pcsc ("" = first reader).
+    port: serial device for mps (e.g. /dev/ttyUSB0, COM3) or a pyserial URL (the demo reader on
+    Windows: socket://127.0.0.1:PORT); SDK port number ("1001", "" = probe 1001–1016 then 1–16);
+    PC/SC reader name for pcsc ("" = first reader).
     library: vendor library name or path for sdtapi/termb.
     """
 

@@ -1,7 +1,8 @@
 """Demo mode's card readers and the 演示 menu that lays demo cards on them.
 
-The readers are devices.emulators.demo_rig's emulators: an MPS ID-card reader on a pty and, when
-a pcscd serves vsmartcard's virtual reader, a 社保卡 behind vpcd. The ReaderMonitor reads them
+The readers are devices.emulators.demo_rig's emulators: an MPS ID-card reader on a pty (on a
+loopback socket where there is none, i.e. Windows: demo_rig chooses) and, when a pcscd serves
+vsmartcard's virtual reader, a 社保卡 behind vpcd. The ReaderMonitor reads them
 with the production drivers, so a newcomer sees the whole path: place a card → the monitor reads
 it over the real protocol → the 查询 page shows the person.
 """
@@ -12,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from desktop.domain.errors import DomainError
 from desktop.ui.background import run_in_background
 from devices.emulators.demo_rig import (
     DEMO_ID_CARD_LABELS,
@@ -67,7 +69,8 @@ class DemoDevices(QObject):
         return self._rig.reader_configs()
 
     def start(self) -> None:
-        """Create the pty and look for pcscd's virtual reader on the background pool."""
+        """Open the emulated reader's line and look for pcscd's virtual reader, on the
+        background pool."""
         run_in_background(self._rig.start).on_success(self._on_rig_started).on_error(
             self._on_rig_failed
         )
@@ -114,9 +117,13 @@ class DemoDevices(QObject):
         self._update_ss_actions(inserted=False)
 
     def set_id_reader_plugged(self, plugged: bool) -> None:
-        """Unplug (close the pty) or plug back the demo ID-card reader."""
+        """Unplug (close its pty or socket) or plug back the demo ID-card reader."""
         if plugged and not self._rig.id_reader_plugged:
-            self._rig.plug_id_reader()
+            try:
+                self._rig.plug_id_reader()
+            except DomainError as error:  # e.g. another program took the demo socket's port
+                self.sig_demo_failed.emit(error.message)
+                plugged = False
         elif not plugged and self._rig.id_reader_plugged:
             # Joins the emulator's serving thread (a reply may be on the wire): off the GUI.
             run_in_background(self._rig.unplug_id_reader)

@@ -1,19 +1,28 @@
 """The emulated readers of demo mode: an ID-card reader on a pty, and a 社保卡 behind vpcd when a
 pcscd serving vsmartcard's virtual reader is available. The drivers read them as real devices.
+
+The ID-card reader's line: a POSIX pseudo-terminal (read through `serial.Serial`, as a USB-serial
+reader) where os.openpty exists; elsewhere (Windows) a listener on 127.0.0.1 at a free port, read
+through pyserial's `socket://127.0.0.1:PORT` URL. Same bytes, same emulator, same driver. To
+choose: `DemoRig(id_transport="pty" | "tcp")`, else the environment variable
+DENGJI_DEMO_ID_TRANSPORT (e.g. `DENGJI_DEMO_ID_TRANSPORT=tcp make run` tries the Windows path
+on Linux), else automatic. An unknown name fails `start()` with a Chinese reason.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final
 
 from devices.card import CardData
 from devices.emulators.idcard_reader import IdCardReaderEmulator, demo_cards
+from devices.emulators.lines import PTY, default_transport
 from devices.emulators.ssc_card import (
     VPCD_DEFAULT_PORT,
     SocialSecurityCardSimulator,
@@ -26,6 +35,7 @@ from devices.pcsc.private_pcscd import FRIENDLY_NAME, SYSTEM_VPCD_CONFIG
 from devices.registry import ReaderConfig
 
 DEMO_ID_READER_NAME: Final = "演示身份证阅读器"
+ID_TRANSPORT_ENV: Final = "DENGJI_DEMO_ID_TRANSPORT"  # "pty" or "tcp"; unset = automatic
 # The demo cards in menu order: a Gansu resident, a long-term card, J, I and Y (devices.md §3).
 DEMO_ID_CARD_LABELS: Final = (
     "resident",
@@ -81,6 +91,14 @@ def find_virtual_pcd(lister: PcscLister = _list_pcsc_readers) -> tuple[str | Non
     return virtual[0], ""
 
 
+def choose_id_transport(
+    requested: str | None = None, environ: Mapping[str, str] = os.environ
+) -> str:
+    """The ID-card reader's line: `requested`, else $DENGJI_DEMO_ID_TRANSPORT, else the pty
+    where there is one and the loopback socket elsewhere. Not checked here (start() does)."""
+    return requested or environ.get(ID_TRANSPORT_ENV, "").strip().lower() or default_transport()
+
+
 def demo_id_card_data(label: str) -> CardData:
     """What the demo ID card `label` holds, as a reader yields it (for menus and tests)."""
     card = demo_cards()[label]
@@ -98,7 +116,8 @@ class DemoRig:
     """Starts and drives the demo readers. `reader_configs()` tells the ReaderMonitor where
     they are; `place_id_card`, `insert_ss_card` … are what the clerk's hands do.
 
-    `start()` creates a pty and may ask pcscd for its readers: call it off the GUI thread.
+    `start()` opens the ID-card reader's line (module docstring: pty or loopback socket,
+    `id_transport`) and may ask pcscd for its readers: call it off the GUI thread.
     """
 
     def __init__(
@@ -106,10 +125,17 @@ class DemoRig:
         *,
         vpcd_port: int | None = None,
         pcsc_lister: PcscLister = _list_pcsc_readers,
+        id_transport: str | None = None,
     ) -> None:
-        self._workdir = Path(tempfile.mkdtemp(prefix="dengji-demo-"))
-        # A stable symlink, like a udev name: the reader can be unplugged and plugged back.
-        self.id_emulator = IdCardReaderEmulator(link_path=self._workdir / "ttyDEMO-IDCARD")
+        self.id_transport = choose_id_transport(id_transport)
+        self._workdir: Path | None = None
+        if self.id_transport == PTY:
+            self._workdir = Path(tempfile.mkdtemp(prefix="dengji-demo-"))
+            # A stable symlink, like a udev name: the reader can be unplugged and plugged back.
+            self.id_emulator = IdCardReaderEmulator(link_path=self._workdir / "ttyDEMO-IDCARD")
+        else:
+            # The socket keeps its port across unplug/plug: the driver's URL stays valid.
+            self.id_emulator = IdCardReaderEmulator(transport=self.id_transport)
         self._vpcd_port = vpcd_port
         self._pcsc_lister = pcsc_lister
         self._ss_client: VpcdCardClient | None = None
@@ -177,4 +203,5 @@ class DemoRig:
             self._ss_client.stop()
             self._ss_client = None
         self.id_emulator.stop()
-        shutil.rmtree(self._workdir, ignore_errors=True)
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)

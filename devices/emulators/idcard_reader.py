@@ -1,15 +1,11 @@
-"""An emulated MPS ID-card reader on a real pseudo-terminal, holding demo cards and faults."""
+"""An emulated MPS ID-card reader on a pty or a loopback socket, holding demo cards and faults."""
 
 from __future__ import annotations
 
 import collections
 import contextlib
 import enum
-import errno
 import hashlib
-import os
-import select
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
-from devices.errors import CardReadError, DriverUnavailableError, FrameError
+from devices.emulators.lines import PTY, EmulatorLine, LineClosed, make_line
+from devices.errors import CardReadError, FrameError
 from devices.mps import commands, status
 from devices.mps.frame import Command, decode_command, encode_response, read_frame
 from devices.mps.text import TEXT_BLOCK_LEN, gb11643_check_character
@@ -250,10 +247,14 @@ def _with_card_fault(text: bytes, fault: Fault) -> bytes:
 
 
 class IdCardReaderEmulator:
-    """An MPS reader behind a pseudo-terminal, served by a thread, paced to its baud rate.
+    """An MPS reader behind an emulated serial line, served by a thread, paced to its baud rate.
 
-    `port` is the path a driver opens (the pty's slave, or `link_path`, a symlink that survives
-    `stop()`/`start()` like a udev name, so tests can unplug and re-plug the reader).
+    `transport` "pty" (default; POSIX): a pseudo-terminal; `port` is the path a driver opens
+    (the pty's slave, or `link_path`, a symlink that survives `stop()`/`start()` like a udev
+    name, so tests can unplug and re-plug the reader). "tcp" (for Windows, which has no pty): a
+    listener on 127.0.0.1 (`tcp_port`, 0 = any free port, kept across `stop()`/`start()`);
+    `port` is the URL `socket://127.0.0.1:PORT` the driver opens through pyserial. Both carry
+    the same bytes, framed by this class.
     """
 
     def __init__(
@@ -263,9 +264,15 @@ class IdCardReaderEmulator:
         link_path: str | Path | None = None,
         protect_after_read: bool = True,
         sam_error_status: int = 0x60,
+        transport: str = PTY,
+        tcp_port: int = 0,
     ) -> None:
         self.baudrate = baudrate
         self.link_path = Path(link_path) if link_path is not None else None
+        if transport != PTY and self.link_path is not None:
+            raise ValueError("link_path names a pty; other transports are reached by their port")
+        self.transport = transport
+        self._tcp_port = tcp_port
         # §1.6: after a successful read, find fails until the card is removed and re-placed.
         self.protect_after_read = protect_after_read
         self.sam_error_status = sam_error_status
@@ -277,8 +284,8 @@ class IdCardReaderEmulator:
         self._card: DemoCard | None = None
         self._found = self._selected = self._protected = False
         self._faults: dict[tuple[int, int], Fault] = {}
-        self._master = self._slave = -1
-        self._slave_name = ""
+        # Made at the first start(): an unknown transport fails there, with a Chinese reason.
+        self._line: EmulatorLine | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
 
@@ -286,57 +293,38 @@ class IdCardReaderEmulator:
 
     @property
     def port(self) -> str:
-        """The device path to give a driver."""
-        return str(self.link_path) if self.link_path is not None else self._slave_name
+        """What to give a driver: a device path, or a socket:// URL ("" until known)."""
+        if self._line is not None:
+            return self._line.port
+        return str(self.link_path) if self.link_path is not None else ""
 
     @property
     def running(self) -> bool:
         return self._thread is not None
 
     def start(self) -> IdCardReaderEmulator:
-        """Create the pty (raw mode on both ends) and start serving."""
+        """Open the line (a raw pty, or the loopback listener) and start serving."""
         if self._thread is not None:
             return self
-        if sys.platform == "win32":
-            # The emulator speaks over a POSIX pseudo-terminal; Windows has none.
-            raise DriverUnavailableError(
-                "演示身份证阅读器需要 Linux 的伪终端，Windows 上请接真实阅读器"
+        if self._line is None:
+            self._line = make_line(
+                self.transport, link_path=self.link_path, tcp_port=self._tcp_port
             )
-        import fcntl
-        import tty
-
-        self._master, self._slave = os.openpty()
-        tty.setraw(self._master)
-        tty.setraw(self._slave)
-        # Non-blocking writes: a real UART drops bytes nobody reads rather than stall.
-        flags = fcntl.fcntl(self._master, fcntl.F_GETFL)
-        fcntl.fcntl(self._master, fcntl.F_SETFL, flags | os.O_NONBLOCK)
-        self._slave_name = os.ttyname(self._slave)
-        if self.link_path is not None:
-            temporary = self.link_path.with_name(self.link_path.name + ".new")
-            with contextlib.suppress(FileNotFoundError):
-                temporary.unlink()
-            temporary.symlink_to(self._slave_name)
-            temporary.replace(self.link_path)
+        self._line.open()
         self._stopping.clear()
         self._thread = threading.Thread(target=self._serve, name="idcard-emulator", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the pty: to a driver this is an unplugged reader."""
+        """Stop serving and close the line: to a driver this is an unplugged reader."""
         thread, self._thread = self._thread, None
         if thread is None:
             return
         self._stopping.set()
         thread.join(timeout=5)
-        if self.link_path is not None:
-            with contextlib.suppress(FileNotFoundError):
-                self.link_path.unlink()
-        for fd in (self._master, self._slave):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        self._master = self._slave = -1
+        if self._line is not None:
+            self._line.close()
 
     def __enter__(self) -> IdCardReaderEmulator:
         return self.start()
@@ -366,41 +354,41 @@ class IdCardReaderEmulator:
     # -- serving
 
     def _serve(self) -> None:
+        line = self._line
+        assert line is not None  # start() opened it
         while not self._stopping.is_set():
             try:
-                ready, _, _ = select.select([self._master], [], [], 0.05)
-            except (OSError, ValueError):
-                return
-            if not ready:
-                continue
-            try:
-                frame = read_frame(self._read_master)
+                if not line.wait_readable(0.05):
+                    continue
+                frame = read_frame(self._read_line)
             except CardReadError:
                 self._send(encode_response(0x10))  # §1.5: checksum error in the host frame
                 continue
-            except OSError:
+            except LineClosed:
+                continue  # the driver left mid-command: nobody to answer; wait for the next
+            except (OSError, ValueError):
                 return
             self.bytes_received += len(frame)
             time.sleep(len(frame) * 10 / self.baudrate)  # the command's own time on the wire
             self._answer(frame)
 
-    def _read_master(self, size: int) -> bytes:
+    def _read_line(self, size: int) -> bytes:
+        line = self._line
+        assert line is not None
         data = bytearray()
         deadline = time.monotonic() + 0.5
         while len(data) < size and not self._stopping.is_set():
             left = deadline - time.monotonic()
             if left <= 0:
                 break
-            ready, _, _ = select.select([self._master], [], [], min(left, 0.05))
-            if ready:
-                try:
-                    data += os.read(self._master, size - len(data))
-                except BlockingIOError:
-                    continue
+            if line.wait_readable(min(left, 0.05)):
+                data += line.read(size - len(data))
         return bytes(data)
 
     def _send(self, frame: bytes) -> None:
         """Write `frame` paced to the baud rate: each chunk leaves when its last bit would."""
+        line = self._line
+        assert line is not None
         start = time.monotonic()
         sent = 0
         for offset in range(0, len(frame), CHUNK_BYTES):
@@ -412,14 +400,9 @@ class IdCardReaderEmulator:
             if self._stopping.is_set():
                 return
             try:
-                os.write(self._master, chunk)
-            except BlockingIOError:
-                continue  # nobody is reading: the bytes are lost, as on a real line
-            except OSError as error:
-                if error.errno in (errno.EIO, errno.EBADF):
-                    return
-                raise
-            self.bytes_sent += len(chunk)
+                self.bytes_sent += line.write(chunk)
+            except LineClosed:
+                return
 
     def _answer(self, frame: bytes) -> None:
         try:

@@ -1,4 +1,4 @@
-"""An MPS ID-card reader on a serial port (RS-232 or USB-CDC) through pyserial."""
+"""An MPS ID-card reader on a serial port (RS-232, USB-CDC) or a pyserial URL, through pyserial."""
 
 from __future__ import annotations
 
@@ -28,13 +28,25 @@ DEFAULT_BAUDRATE: Final = 115200  # §1.2
 DEFAULT_TIMEOUT_S: Final = 2.0  # per reply; §1.6 budgets: read ≤ 1.1 s, command ≤ 5 s
 
 
+def is_port_url(port: str) -> bool:
+    """True for a pyserial URL (`socket://127.0.0.1:5000`, the demo reader where there is no
+    pty), False for a device (`COM3`, `/dev/ttyUSB0`)."""
+    return "://" in port
+
+
 def _port_errors() -> tuple[type[BaseException], ...]:
     base: tuple[type[BaseException], ...] = (OSError, ValueError, *_TERMIOS_ERRORS)
     return (serial.SerialException, *base) if serial is not None else base
 
 
 class MpsSerialReader(CardReader):
-    """find → select → read over one serial port, reading exact frame lengths (no sleeps)."""
+    """find → select → read over one serial port, reading exact frame lengths (no sleeps).
+
+    `port` is a device, or a URL opened by pyserial's URL handlers (`serial_for_url`). Over
+    `socket://` the reads behave as on a device: a read returns short only at its timeout, and
+    a peer that goes away raises SerialException (→ ReaderNotConnectedError); pyserial ignores
+    the baud rate there.
+    """
 
     family = "身份证阅读器"
 
@@ -68,11 +80,17 @@ class MpsSerialReader(CardReader):
         self.close()
         self._claim_thread()
         try:
-            self._serial = serial.Serial(self.port, self.baudrate, timeout=self.timeout_s)
+            self._serial = self._open_port()
         except _port_errors() as error:
             self._release_thread()
             raise ReaderNotConnectedError(detail=f"{self.port}: {error}") from error
         self._decoder().status()  # look the photo library up now, not in the middle of a read
+
+    def _open_port(self) -> Any:
+        assert serial is not None  # open() checked it
+        if is_port_url(self.port):
+            return serial.serial_for_url(self.port, baudrate=self.baudrate, timeout=self.timeout_s)
+        return serial.Serial(self.port, self.baudrate, timeout=self.timeout_s)
 
     def _decoder(self) -> WltDecoder:
         return self._photo_decoder or default_decoder()

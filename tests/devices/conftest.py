@@ -1,4 +1,4 @@
-"""Fixtures of the devices tests: a running emulated ID-card reader on a real pty, fake SDKs."""
+"""Fixtures of the devices tests: a running emulated ID-card reader (pty or socket), fake SDKs."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from devices.emulators.idcard_reader import DemoCard, IdCardReaderEmulator, demo_cards
+from devices.emulators.lines import PTY
 from devices.mps.serial_reader import MpsSerialReader
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -23,13 +24,31 @@ def cards() -> dict[str, DemoCard]:
     return demo_cards()
 
 
+StartEmulator = Callable[[str], IdCardReaderEmulator]
+
+
 @pytest.fixture
-def emulator(tmp_path: Path) -> Iterator[IdCardReaderEmulator]:
-    """A running emulator reachable at a stable symlink (survives stop/start)."""
-    emulator = IdCardReaderEmulator(link_path=tmp_path / "ttyIDCARD")
-    emulator.start()
-    yield emulator
-    emulator.stop()
+def start_emulator(tmp_path: Path) -> Iterator[StartEmulator]:
+    """start_emulator(transport): a running emulator on "pty" (behind the stable symlink
+    tmp_path/ttyIDCARD) or "tcp" (its socket:// URL is as stable: the port is kept across
+    stop/start). Stopped at the end of the test."""
+    started: list[IdCardReaderEmulator] = []
+
+    def start(transport: str) -> IdCardReaderEmulator:
+        link_path = tmp_path / "ttyIDCARD" if transport == PTY else None
+        emulator = IdCardReaderEmulator(transport=transport, link_path=link_path)
+        started.append(emulator)
+        return emulator.start()
+
+    yield start
+    for emulator in started:
+        emulator.stop()
+
+
+@pytest.fixture
+def emulator(start_emulator: StartEmulator) -> IdCardReaderEmulator:
+    """A running emulator on a pty, reachable at a stable symlink (survives stop/start)."""
+    return start_emulator(PTY)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""Demo mode end to end: a demo card laid on the emulated reader (a real pty, the production MPS
-driver, the ReaderMonitor's thread) reaches the 查询 page; removal, unplugging, F2, the 演示 menu.
+"""Demo mode end to end: a demo card laid on the emulated reader (a real pty — or the loopback
+socket Windows uses —, the production MPS driver, the ReaderMonitor's thread) reaches the 查询 page;
+removal, unplugging, F2, the 演示 menu.
 """
 
 from __future__ import annotations
@@ -33,9 +34,14 @@ WAIT_MS = 5000
 NO_VIRTUAL_READER = "智能卡服务中没有 vsmartcard 虚拟读卡器（需安装 vsmartcard-vpcd 并重启 pcscd）"
 
 
-def rig_without_pcsc_reader() -> DemoRig:
-    """The demo rig on a machine whose pcscd lists no vsmartcard reader (as many have)."""
-    return DemoRig(pcsc_lister=list)
+def rig_without_pcsc_reader(id_transport: str | None = None) -> DemoRig:
+    """The demo rig on a machine whose pcscd lists no vsmartcard reader (as many have); its
+    ID-card reader on `id_transport` ("pty", "tcp"; None: as the machine chooses)."""
+    return DemoRig(pcsc_lister=list, id_transport=id_transport)
+
+
+# Tests parametrized with this run on both lines of the demo ID-card reader.
+ON_EACH_LINE = pytest.mark.parametrize("demo_window", ["pty", "tcp"], indirect=True)
 
 
 class CardCatcher(QObject):
@@ -61,8 +67,13 @@ class CardCatcher(QObject):
 
 @pytest.fixture
 def demo_window(
-    qtbot, demo_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot,
+    demo_store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> Iterator[tuple[MainWindow, CardReaders]]:
+    id_transport: str | None = getattr(request, "param", None)
     monkeypatch.setenv("DENGJI_CONFIG", str(tmp_path / "dengji.toml"))
     config = Config(database_path=tmp_path / "demo.sqlite3", demo=True)
     window = MainWindow(config, demo_store)
@@ -72,7 +83,9 @@ def demo_window(
     qtbot.waitExposed(window, timeout=WAIT_MS)
     window.activateWindow()
     qtbot.waitActive(window, timeout=WAIT_MS)
-    card_readers = install_card_readers(window, config, demo_rig_factory=rig_without_pcsc_reader)
+    card_readers = install_card_readers(
+        window, config, demo_rig_factory=lambda: rig_without_pcsc_reader(id_transport)
+    )
     qtbot.waitUntil(
         lambda: reader_text(window.status_bar()) == "身份证阅读器：已连接", timeout=WAIT_MS
     )
@@ -99,10 +112,13 @@ def demo_of(card_readers: CardReaders):  # -> DemoDevices
     return demo
 
 
+@ON_EACH_LINE
 def test_a_demo_card_placed_is_shown_on_the_search_page_within_two_seconds(
-    qtbot, demo_window: tuple[MainWindow, CardReaders]
+    qtbot, demo_window: tuple[MainWindow, CardReaders], request: pytest.FixtureRequest
 ) -> None:
     window, card_readers = demo_window
+    transport = request.node.callspec.params["demo_window"]
+    assert demo_of(card_readers).rig.id_emulator.transport == transport
     catcher = CardCatcher(card_readers)
     window.show_page("lists")
     page = window.search_page()
@@ -173,6 +189,7 @@ def test_the_card_leaving_the_reader_is_noticed(
     assert banner_text(window) == "读卡：马晓燕（居民身份证）"  # the clerk keeps working with it
 
 
+@ON_EACH_LINE
 def test_an_unplugged_reader_shows_in_the_status_bar_and_recovers(
     qtbot, demo_window: tuple[MainWindow, CardReaders]
 ) -> None:
@@ -189,6 +206,36 @@ def test_an_unplugged_reader_shows_in_the_status_bar_and_recovers(
     assert banner_text(window) == "读卡：安娜（外国人永久居留身份证）"
 
 
+@pytest.mark.parametrize("demo_window", ["tcp"], indirect=True)
+def test_a_demo_port_taken_meanwhile_is_said_not_raised(
+    qtbot, demo_window: tuple[MainWindow, CardReaders]
+) -> None:
+    """Plugging the demo reader back when another program took its loopback port: a Chinese
+    message, the 已插入 menu item unchecked, the window keeps running."""
+    import socket
+
+    _window, card_readers = demo_window
+    demo = demo_of(card_readers)
+    port = int(demo.rig.id_emulator.port.rsplit(":", 1)[1])
+    demo.set_id_reader_plugged(False)
+    qtbot.waitUntil(lambda: not demo.rig.id_reader_plugged, timeout=WAIT_MS)
+    from desktop.ui.background import wait_for_background_work
+
+    assert wait_for_background_work(WAIT_MS)  # the unplug (closing the listener) is done
+    intruder = socket.socket()
+    intruder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past TIME_WAIT
+    try:
+        intruder.bind(("127.0.0.1", port))
+        intruder.listen()
+        with qtbot.waitSignal(demo.sig_demo_failed, timeout=WAIT_MS) as failed:
+            demo.set_id_reader_plugged(True)
+        assert failed.args[0] and not failed.args[0].isascii()
+        assert not demo.rig.id_reader_plugged
+    finally:
+        intruder.close()
+
+
+@ON_EACH_LINE
 def test_a_failed_read_asks_to_place_the_card_again(
     qtbot, demo_window: tuple[MainWindow, CardReaders]
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +13,9 @@ from devices.base import wait_for_card
 from devices.emulators.demo_rig import (
     DEMO_ID_CARD_LABELS,
     DEMO_ID_READER_NAME,
+    ID_TRANSPORT_ENV,
     DemoRig,
+    choose_id_transport,
     demo_id_card_data,
     demo_ss_card_title,
     find_virtual_pcd,
@@ -20,13 +24,13 @@ from devices.emulators.demo_rig import (
 from devices.emulators.ssc_card import VPCD_DEFAULT_PORT
 from devices.errors import DriverUnavailableError, ReaderNotConnectedError
 from devices.mps.serial_reader import MpsSerialReader
-from devices.registry import ReaderConfig
+from devices.registry import ReaderConfig, build_readers
 
 
 @pytest.fixture
 def rig() -> Iterator[DemoRig]:
     # No PC/SC reader on this "machine": the ID-card half of demo mode only.
-    demo = DemoRig(pcsc_lister=list).start()
+    demo = DemoRig(pcsc_lister=list, id_transport="pty").start()
     yield demo
     demo.stop()
 
@@ -70,7 +74,7 @@ def test_without_a_virtual_pcd_the_social_security_card_is_refused(rig: DemoRig)
 
 
 def test_stop_removes_the_link_folder() -> None:
-    demo = DemoRig(pcsc_lister=list).start()
+    demo = DemoRig(pcsc_lister=list, id_transport="pty").start()
     folder = Path(demo.id_emulator.port).parent
     demo.stop()
     assert not folder.exists()
@@ -112,3 +116,98 @@ def test_system_vpcd_port_is_read_from_reader_conf(tmp_path: Path, text: str, po
 def test_social_security_demo_titles() -> None:
     assert demo_ss_card_title("gen2") == "第二代社保卡 张三"
     assert demo_ss_card_title("gen3").startswith("第三代社保卡 阿依古丽")
+
+
+# -- the ID-card reader on a loopback socket (Windows has no pty)
+
+
+@pytest.fixture
+def socket_rig() -> Iterator[DemoRig]:
+    demo = DemoRig(pcsc_lister=list, id_transport="tcp").start()
+    yield demo
+    demo.stop()
+
+
+def test_on_the_socket_the_configured_reader_reads_each_demo_card(socket_rig: DemoRig) -> None:
+    [config] = socket_rig.reader_configs()
+    assert (config.driver, config.name) == ("mps", DEMO_ID_READER_NAME)
+    assert config.port.startswith("socket://127.0.0.1:")
+    readers, problems = build_readers([config])  # as the ReaderMonitor gets it
+    assert problems == []
+    [reader] = readers
+    reader.open()
+    try:
+        for label in DEMO_ID_CARD_LABELS:
+            socket_rig.place_id_card(label)
+            expected = dataclasses.replace(
+                demo_id_card_data(label), reader_name=DEMO_ID_READER_NAME
+            )
+            assert wait_for_card(reader, 2.0, poll_s=0.02) == expected
+        socket_rig.remove_id_card()
+        assert reader.read_card() is None
+    finally:
+        reader.close()
+
+
+def test_unplugging_the_socket_reader_keeps_its_url_for_plugging_back(socket_rig: DemoRig) -> None:
+    url = socket_rig.reader_configs()[0].port
+    socket_rig.unplug_id_reader()
+    assert not socket_rig.id_reader_plugged
+    with pytest.raises(ReaderNotConnectedError, match="身份证阅读器未连接"):
+        MpsSerialReader(url, timeout_s=0.5).open()
+    socket_rig.plug_id_reader()
+    assert socket_rig.reader_configs()[0].port == url
+    reader = MpsSerialReader(url, timeout_s=0.5)
+    reader.open()
+    try:
+        socket_rig.place_id_card("permit_j")
+        card = reader.read_card()
+        assert card is not None and card.name == "陈嘉欣"
+    finally:
+        reader.close()
+
+
+def test_without_openpty_the_rig_listens_on_a_socket(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(os, "openpty")  # as on Windows
+    monkeypatch.delenv(ID_TRANSPORT_ENV, raising=False)
+    demo = DemoRig(pcsc_lister=list).start()
+    try:
+        assert demo.id_transport == "tcp"
+        reader = MpsSerialReader(demo.id_emulator.port, timeout_s=0.5)
+        reader.open()
+        try:
+            demo.place_id_card("foreign_i")
+            card = reader.read_card()
+            assert card is not None and card.name == "史密斯"
+        finally:
+            reader.close()
+    finally:
+        demo.stop()
+
+
+def test_the_transport_is_asked_for_then_the_environment_then_automatic() -> None:
+    assert choose_id_transport("tcp", {ID_TRANSPORT_ENV: "pty"}) == "tcp"
+    assert choose_id_transport(None, {ID_TRANSPORT_ENV: " TCP "}) == "tcp"
+    assert choose_id_transport(None, {ID_TRANSPORT_ENV: ""}) == "pty"  # Linux has a pty
+    assert choose_id_transport(None, {}) == "pty"
+
+
+def test_the_environment_variable_chooses_the_socket(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ID_TRANSPORT_ENV, "tcp")
+    demo = DemoRig(pcsc_lister=list).start()
+    try:
+        assert demo.reader_configs()[0].port.startswith("socket://127.0.0.1:")
+    finally:
+        demo.stop()
+
+
+def test_an_unknown_transport_fails_at_start_not_construction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(ID_TRANSPORT_ENV, "serial")
+    demo = DemoRig(pcsc_lister=list)  # on the GUI thread: must not raise
+    with pytest.raises(DriverUnavailableError) as caught:
+        demo.start()  # in the background: its message reaches the status bar
+    assert "未知的演示阅读器连接方式“serial”（可用：pty、tcp）" in caught.value.message
+    assert not demo.id_reader_plugged
+    demo.stop()

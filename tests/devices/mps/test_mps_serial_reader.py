@@ -1,14 +1,19 @@
-"""Tests of devices.mps.serial_reader over a real pty: good reads and every emulator fault."""
+"""Tests of devices.mps.serial_reader over a real pty and over a loopback socket (pyserial's
+socket:// URL, the demo reader on Windows): good reads and every emulator fault, on both."""
 
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from devices.card import CardData
+from devices.emulators import idcard_reader
 from devices.emulators.idcard_reader import DemoCard, Fault, IdCardReaderEmulator
+from devices.emulators.lines import TCP, TRANSPORTS
 from devices.errors import (
     CardDataError,
     CardReadError,
@@ -19,8 +24,16 @@ from devices.errors import (
     SamError,
 )
 from devices.mps import commands
-from devices.mps.serial_reader import MpsSerialReader
+from devices.mps.serial_reader import MpsSerialReader, is_port_url
 from devices.mps.text import parse_text_block
+
+
+@pytest.fixture(params=TRANSPORTS)
+def emulator(
+    request: pytest.FixtureRequest, start_emulator: Callable[[str], IdCardReaderEmulator]
+) -> IdCardReaderEmulator:
+    """Every test here runs on the pty and on the socket: the driver must behave the same."""
+    return start_emulator(request.param)
 
 
 def _expected(card: DemoCard, reader: MpsSerialReader) -> CardData:
@@ -137,7 +150,7 @@ def test_data_faults_on_permits_name_their_own_fields(
         reader.read_card()
 
 
-def test_closed_pty_is_not_connected_and_reopening_works(
+def test_unplugged_reader_is_not_connected_and_reopening_works(
     emulator: IdCardReaderEmulator, reader: MpsSerialReader, cards: dict[str, DemoCard]
 ) -> None:
     emulator.stop()
@@ -176,3 +189,77 @@ def test_reader_refuses_io_from_another_thread(reader: MpsSerialReader) -> None:
 
 def test_is_usable_with_pyserial_installed() -> None:
     assert MpsSerialReader.is_usable() == (True, "")
+
+
+def test_a_reader_unplugged_mid_reply_is_not_connected(
+    emulator: IdCardReaderEmulator, cards: dict[str, DemoCard]
+) -> None:
+    emulator.baudrate = 9600  # the read reply takes 1.35 s: room to pull the plug inside it
+    reader = MpsSerialReader(emulator.port, timeout_s=3.0)
+    reader.open()
+    try:
+        emulator.place_card(cards["resident"])
+        reader.transact(commands.FIND_CARD)
+        reader.transact(commands.SELECT_CARD)
+        sent_before = emulator.bytes_sent
+        unplug = threading.Timer(0.3, emulator.stop)
+        unplug.start()
+        started = time.monotonic()
+        with pytest.raises(ReaderNotConnectedError, match="身份证阅读器未连接"):
+            reader.transact(commands.READ_BASE)
+        unplug.join()
+        assert time.monotonic() - started < 2.0  # noticed at once, not at the read timeout
+        # The plug came out inside the frame: part of it was on the line.
+        assert 7 < emulator.bytes_sent - sent_before < commands.READ_BASE_REPLY_LEN
+    finally:
+        reader.close()
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 3])
+def test_a_reply_arriving_in_small_pieces_is_put_together(
+    emulator: IdCardReaderEmulator,
+    reader: MpsSerialReader,
+    cards: dict[str, DemoCard],
+    monkeypatch: pytest.MonkeyPatch,
+    chunk_bytes: int,
+) -> None:
+    # Pieces that split the preamble and the length field (a USB-serial chip or TCP may).
+    monkeypatch.setattr(idcard_reader, "CHUNK_BYTES", chunk_bytes)
+    emulator.place_card(cards["foreign_y"])
+    assert reader.read_card() == _expected(cards["foreign_y"], reader)
+
+
+def test_nothing_listening_on_the_socket_is_not_connected(
+    start_emulator: Callable[[str], IdCardReaderEmulator],
+) -> None:
+    emulator = start_emulator(TCP)
+    url = emulator.port
+    emulator.stop()  # the port is free again: nothing listens there
+    reader = MpsSerialReader(url, timeout_s=0.5)
+    with pytest.raises(ReaderNotConnectedError) as caught:
+        reader.open()
+    assert caught.value.message == "身份证阅读器未连接"
+    assert url in caught.value.detail
+    assert not reader.is_open
+
+
+@pytest.mark.parametrize("port", ["nosuch://127.0.0.1:1", "socket://127.0.0.1:99999"])
+def test_a_bad_port_url_is_not_connected(port: str) -> None:
+    reader = MpsSerialReader(port, timeout_s=0.5)
+    with pytest.raises(ReaderNotConnectedError, match="身份证阅读器未连接"):
+        reader.open()
+    assert not reader.is_open
+
+
+@pytest.mark.parametrize(
+    ("port", "is_url"),
+    [
+        ("socket://127.0.0.1:5000", True),
+        ("rfc2217://10.0.0.5:4000", True),
+        ("COM3", False),
+        ("/dev/ttyUSB0", False),
+        (r"\\.\COM12", False),
+    ],
+)
+def test_is_port_url(port: str, is_url: bool) -> None:
+    assert is_port_url(port) is is_url
