@@ -37,15 +37,13 @@ Why the kept folds can be trusted (desktop/store/integrity.py):
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import gc
 import json
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -72,6 +70,7 @@ from desktop.reports.period import (
     check_region,
     reporting_period,
 )
+from desktop.store.bulk_work import cyclic_gc_paused
 from desktop.store.hlc import HybridLogicalClock
 from desktop.store.integrity import ChainCursor, ChainProblem, verify_journal_slice
 from desktop.store.journal import Actor, record
@@ -126,7 +125,6 @@ class _JournalEvent(NamedTuple):
 
 
 _FOLD_SETTING = "statistics_fold"
-_F = TypeVar("_F", bound=Callable[..., Any])
 _KINDS = [kind for kinds in FOLDED_KINDS.values() for kind in kinds]
 _KIND_MARKS = ",".join("?" * len(_KINDS))
 _EVENT_COLUMNS = "entity_type, entity_id, id, kind, payload, hlc, wall_time, clerk_id, counter_id"
@@ -277,26 +275,7 @@ def _journal_end(cursor: Any) -> int:
     return int(cursor.execute("SELECT coalesce(max(seq), 0) FROM journal").fetchone()[0])
 
 
-def _without_cyclic_gc(function: _F) -> _F:
-    """Run `function` with the cyclic garbage collector paused: folding a journal allocates
-    millions of small dicts and tuples, none of them in a cycle, and every few hundred of them
-    set off a collection that walks all that are alive (bench: folding 105,000 events 1.13 s
-    with it, 0.61 s without). Reference counting still frees everything as before."""
-
-    @functools.wraps(function)
-    def paused(*args: Any, **kwargs: Any) -> Any:
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.enable()
-
-    return cast(_F, paused)
-
-
-@_without_cyclic_gc
+@cyclic_gc_paused()
 def _compute_update(connection: Any, base: _KeptHeader, last: int, *, children: str) -> _FoldUpdate:
     """Fold and chain-check the journal rows after `base.seq` up to `last`. `children`: "help"
     lets a long first run use two child processes beside this one, "all" runs all of it in
@@ -596,7 +575,7 @@ def _read_only(path: str) -> Any:
     return sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True)
 
 
-@_without_cyclic_gc
+@cyclic_gc_paused()
 def _fold_part_in_process(
     path: str, last: int, low: str, high: str | None
 ) -> tuple[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]], int]:
@@ -609,7 +588,7 @@ def _fold_part_in_process(
     return _fold_table_rows(states, last), count
 
 
-@_without_cyclic_gc
+@cyclic_gc_paused()
 def _verify_in_process(path: str, last: int) -> tuple[list[ChainProblem], int, bytes | None]:
     """In a child process: the chain check of the whole journal up to `last`."""
     from urllib.parse import quote

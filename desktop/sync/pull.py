@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from desktop.domain import codes
+from desktop.store.bulk_work import cyclic_gc_paused
 from desktop.store.db import Store
 from desktop.store.models import SyncState
 from desktop.sync.local import (
@@ -232,19 +233,22 @@ def _pull_pages(
     position = PullCursor(int(extra.get("pull_txid", 0)), int(state["last_pulled_central_seq"]))
     received = inserted = pages = quarantined = 0
     while True:
-        with connection.cursor() as cursor:
-            cursor.execute(_HORIZON)
-            horizon_row = cursor.fetchone()
-            assert horizon_row is not None
-            horizon = int(horizon_row[0])
-            cursor.execute(_PAGE, [position.txid, position.seq, horizon, page_size])
-            rows = [_wire(row) for row in cursor.fetchall()]
-        if not rows:
-            break
-        last_txid, last_event = rows[-1]
-        assert last_event.central_seq is not None
-        position = PullCursor(last_txid, last_event.central_seq)
-        result = _ingest_page(store, [event for _txid, event in rows], cursor=position)
+        # One page at a time with the collector paused (desktop/store/bulk_work.py: a pull of
+        # 100,000 events 5.9 -> 4.6 s); it runs again between pages.
+        with cyclic_gc_paused():
+            with connection.cursor() as cursor:
+                cursor.execute(_HORIZON)
+                horizon_row = cursor.fetchone()
+                assert horizon_row is not None
+                horizon = int(horizon_row[0])
+                cursor.execute(_PAGE, [position.txid, position.seq, horizon, page_size])
+                rows = [_wire(row) for row in cursor.fetchall()]
+            if not rows:
+                break
+            last_txid, last_event = rows[-1]
+            assert last_event.central_seq is not None
+            position = PullCursor(last_txid, last_event.central_seq)
+            result = _ingest_page(store, [event for _txid, event in rows], cursor=position)
         received += len(rows)
         inserted += result.inserted
         quarantined += len(result.quarantined)

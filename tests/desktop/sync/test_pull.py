@@ -396,15 +396,17 @@ def test_pull_needs_a_counter_role_not_just_any_login(central: CentralDatabase) 
             admin.execute("DROP ROLE dengji_stranger_pull")
 
 
-def _journal_indexes(counter: SimCounter) -> set[str]:
+def _bulk_table_indexes(counter: SimCounter) -> set[str]:
+    """The indexes of the tables a first pull fills (journal, person, registration)."""
     with counter.store.session(write=False) as session:
         rows = session.connection().exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journal'"
+            "SELECT name FROM sqlite_master WHERE type = 'index'"
+            " AND tbl_name IN ('journal', 'person', 'registration')"
         )
         return {str(row[0]) for row in rows}
 
 
-def test_a_first_pull_drops_the_unneeded_journal_indexes_and_always_puts_them_back(
+def test_a_first_pull_drops_the_unneeded_indexes_and_always_puts_them_back(
     central: CentralDatabase, tmp_path: Path
 ) -> None:
     from desktop.sync.local import BULK_DROPPED_INDEXES, drop_bulk_indexes
@@ -417,27 +419,27 @@ def test_a_first_pull_drops_the_unneeded_journal_indexes_and_always_puts_them_ba
         for index in range(30):
             source.record_person_and_application(index)
         source.sync()
-        complete = _journal_indexes(target)
+        complete = _bulk_table_indexes(target)
         assert set(BULK_DROPPED_INDEXES) <= complete
         seen: list[set[str]] = []
 
         def look_then_stop(received: int) -> None:
-            seen.append(_journal_indexes(target))
+            seen.append(_bulk_table_indexes(target))
             raise RuntimeError("网络中断")
 
         with pytest.raises(RuntimeError):
             pull(target.store, connection, page_size=10, after_page=look_then_stop)
         assert seen == [complete - set(BULK_DROPPED_INDEXES)]  # dropped while pulling
-        assert _journal_indexes(target) == complete  # back after a failed pull
+        assert _bulk_table_indexes(target) == complete  # back after a failed pull
         assert len(target.event_ids()) == 10
         # Killed outright: the indexes stay dropped and noted; the next pull restores them.
         with target.store.session() as session:
             saved = drop_bulk_indexes(session)
             row = sync_state_row(session)
             row.extra = {**(row.extra or {}), BULK_INDEXES_KEY: saved}
-        assert _journal_indexes(target) == complete - set(BULK_DROPPED_INDEXES)
+        assert _bulk_table_indexes(target) == complete - set(BULK_DROPPED_INDEXES)
         assert pull(target.store, connection, page_size=10).inserted == 50
-        assert _journal_indexes(target) == complete
+        assert _bulk_table_indexes(target) == complete
         assert BULK_INDEXES_KEY not in load_sync_state(target.store)["extra"]
         assert target.projections() == source.projections()
     finally:

@@ -346,3 +346,71 @@ def test_text_with_backslashes_tabs_newlines_and_quotes_arrives_unchanged(
     finally:
         counter.close()
         other.close()
+
+
+def test_a_batch_partly_on_the_central_already_adds_only_the_missing_events(
+    central: CentralDatabase,
+) -> None:
+    # Its first event is new, so the push tries the all-new insert; a later one is there
+    # already, which makes it fall back to keeping each event once.
+    first_person, second_person = str(uuid.uuid4()), str(uuid.uuid4())
+    recorded = _wire(
+        "person",
+        second_person,
+        "person.recorded",
+        {"doc_type": "01", "id_number": "620131198001010011", "name": "李四"},
+        "1750000000001.00000.p",
+    )
+    with central.admin() as admin:
+        with admin.transaction():
+            append_events(admin, [recorded], "620131")
+        new = _wire(
+            "person",
+            first_person,
+            "person.recorded",
+            {"doc_type": "01", "id_number": "620131198001010022", "name": "王五"},
+            "1750000000002.00000.p",
+        )
+        updated = _wire(
+            "person", second_person, "person.updated", {"name": "李四新"}, "1750000000003.00000.p"
+        )
+        with admin.transaction():
+            result = append_events(admin, [new, recorded, updated], "620131")
+        assert (result.received, result.inserted) == (3, 2)
+        ids = central_event_ids(admin, "620131")
+        assert sorted(ids) == sorted([new.id, recorded.id, updated.id])
+        names = dict(
+            admin.execute("SELECT id, name FROM person WHERE scope_region = '620131'").fetchall()
+        )
+        assert names == {first_person: "王五", second_person: "李四新"}
+        assert assert_central_projections_are_folds(admin) > 0
+
+
+def test_a_new_entity_whose_projection_row_is_there_already_gets_its_fold(
+    central: CentralDatabase,
+) -> None:
+    # A person row without any event (written by hand on the central): the push's plain
+    # INSERT of new entities meets it and falls back to the upsert, in the same transaction.
+    person_id = str(uuid.uuid4())
+    with central.admin() as admin:
+        admin.execute(
+            "INSERT INTO person (id, doc_type, id_number, name, created_hlc, last_hlc, extra,"
+            " scope_region) VALUES (%s, '01', '620132198001010033', '旧名', '0', '0', '{}',"
+            " '620132')",
+            [person_id],
+        )
+        recorded = _wire(
+            "person",
+            person_id,
+            "person.recorded",
+            {"doc_type": "01", "id_number": "620132198001010033", "name": "赵六"},
+            "1750000000004.00000.p",
+        )
+        with admin.transaction():
+            result = append_events(admin, [recorded], "620132")
+        assert result.inserted == 1
+        row = admin.execute(
+            "SELECT name, created_hlc FROM person WHERE id = %s", [person_id]
+        ).fetchone()
+        assert row == ("赵六", "1750000000004.00000.p")
+        assert central_event_ids(admin, "620132") == [recorded.id]

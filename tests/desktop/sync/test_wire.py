@@ -57,3 +57,17 @@ def test_a_well_formed_event_gives_the_folds_view() -> None:
 def test_each_fault_is_named_in_chinese(change: dict[str, object], message: str) -> None:
     with pytest.raises(MalformedEventError, match=message):
         checked_fold_event(GOOD._replace(**change))
+
+
+def test_a_bad_label_stays_refused_however_often_it_comes() -> None:
+    # Kind, entity type, clerk and counter are checked once per combination and remembered:
+    # the refusal must be remembered too, and must not spill over to good combinations.
+    bad = GOOD._replace(clerk_id="bad\x00clerk")
+    for _attempt in range(3):
+        with pytest.raises(MalformedEventError, match="clerk_id 格式不正确"):
+            checked_fold_event(bad)
+        assert checked_fold_event(GOOD).kind == GOOD.kind
+    with pytest.raises(MalformedEventError, match="不能用于对象类型 registration"):
+        checked_fold_event(GOOD._replace(kind="person.recorded"))
+    with pytest.raises(MalformedEventError, match="不能用于对象类型 registration"):
+        checked_fold_event(GOOD._replace(kind="person.recorded"))
