@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import threading
 import uuid
 from collections import defaultdict
@@ -125,6 +126,7 @@ class _JournalEvent(NamedTuple):
 
 
 _FOLD_SETTING = "statistics_fold"
+_log = logging.getLogger(__name__)
 _KINDS = [kind for kinds in FOLDED_KINDS.values() for kind in kinds]
 _KIND_MARKS = ",".join("?" * len(_KINDS))
 _EVENT_COLUMNS = "entity_type, entity_id, id, kind, payload, hlc, wall_time, clerk_id, counter_id"
@@ -252,6 +254,7 @@ class _FoldUpdate(NamedTuple):
     problems: list[ChainProblem]
     good_seq: int  # the last row before the first chain problem
     good_hash: bytes | None
+    worker_processes: int = 0  # child processes that folded and chain-checked
 
 
 def _kept_header(cursor: Any, *, full: bool) -> _KeptHeader:
@@ -283,12 +286,13 @@ def _compute_update(connection: Any, base: _KeptHeader, last: int, *, children: 
     cursor = _driver(connection).cursor()
     path = connection.engine.url.database
     seq = base.seq
-    if seq == 0 and last >= PARALLEL_FROM_SEQ and children != "none" and _may_spawn() and path:
+    if seq == 0 and last >= _parallel_from() and children != "none" and _may_spawn() and path:
         in_processes = _first_run_in_processes(path, last, in_parent=children == "help")
         if in_processes is not None:
             (problems, good_seq, good_hash), (registrations, persons), count = in_processes
+            workers = 2 if children == "help" else 3
             return _FoldUpdate(
-                base, last, registrations, persons, count, problems, good_seq, good_hash
+                base, last, registrations, persons, count, problems, good_seq, good_hash, workers
             )
     session = Session(bind=connection)
     problems, good_seq, good_hash = _verify_chain(session, seq, base.chain_hash, last)
@@ -396,6 +400,7 @@ class JournalFolds:
 
     def __init__(self) -> None:
         self.events_folded = 0
+        self.worker_processes = 0
         self.entities_folded = 0
         self.chain_problems: list[ChainProblem] = []
         self.covered_seq = 0
@@ -428,6 +433,7 @@ class JournalFolds:
     def _count(self, update: _FoldUpdate, written: int) -> None:
         self.chain_problems = update.problems
         self.events_folded += update.events
+        self.worker_processes += update.worker_processes
         self.entities_folded += written
         self.covered_seq = update.last
 
@@ -506,15 +512,30 @@ def prepare_folds(engine: Any, *, minimum_behind: int | None = None) -> FoldPrep
 # A journal this long is folded for the first time in two processes (bench: 920,000 events,
 # 420,000 of them folded, take 10 s of folding and 8 s of chain check in one process).
 PARALLEL_FROM_SEQ = 200_000
+# A machine with more cores may fold shorter journals in child processes too (the installer
+# test sets 1, to run the children of the bundled client).
+PARALLEL_FROM_ENV = "DENGJI_FOLD_PROCESSES_FROM_ROWS"
 _SPLIT_ID = "8"  # entity ids are UUIDs: about half sort before "8"
 
 
+def _parallel_from() -> int:
+    import os
+
+    try:
+        return max(1, int(os.environ[PARALLEL_FROM_ENV]))
+    except (KeyError, ValueError):
+        return PARALLEL_FROM_SEQ
+
+
 def _may_spawn() -> bool:
-    """Not in the frozen (PyInstaller) client: a spawned child would start the application
-    again unless its entry point calls multiprocessing.freeze_support()."""
+    """In a frozen (PyInstaller) client only when its entry point called
+    multiprocessing.freeze_support() and says so (installer/launcher.py sets
+    MULTIPROCESSING_READY): without it a spawned child would start the application again."""
     import sys
 
-    return not getattr(sys, "frozen", False)
+    if not getattr(sys, "frozen", False):
+        return True
+    return bool(getattr(sys.modules.get("__main__"), "MULTIPROCESSING_READY", False))
 
 
 def _with_person_fields(
@@ -632,7 +653,8 @@ def _first_run_in_processes(
                 (registrations, persons), count = lower.result()
             (more_registrations, more_persons), more = upper.result()
             verified = chain.result()
-    except (BrokenProcessPool, OSError):
+    except (BrokenProcessPool, OSError) as error:
+        _log.warning("child processes could not fold the journal (%s): folding here", error)
         return None
     return verified, (registrations + more_registrations, persons + more_persons), count + more
 
@@ -708,6 +730,7 @@ class ConsistencyCheck:
     events_folded: int  # folded by this check (the kept folds cover the rest)
     finalised: tuple[Mapping[str, Any], ...] = field(default=())
     journal_seq: int = 0  # the journal row the figures were recomputed up to
+    worker_processes: int = 0  # child processes that folded the journal for this check
 
     @property
     def consistent(self) -> bool:
@@ -747,6 +770,7 @@ class ConsistencyCheck:
             "registrations_checked": self.registrations_checked,
             "persons_checked": self.persons_checked,
             "events_folded": self.events_folded,
+            "worker_processes": self.worker_processes,
             "journal_seq": self.journal_seq,
             "differences": [difference.__dict__ for difference in self.differences],
             "finalised": [dict(item) for item in self.finalised],
@@ -1113,6 +1137,7 @@ def check_consistency(
         registrations_checked=projected + len(unprojected),
         persons_checked=people,
         events_folded=folds.events_folded,
+        worker_processes=folds.worker_processes,
         finalised=tuple(finalised),
         journal_seq=folds.covered_seq,
     )

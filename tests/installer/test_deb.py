@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sqlite3
@@ -107,6 +108,21 @@ def test_installed_client_starts_reads_a_card_prints_and_is_removed(
 
     # A commitment letter as PDF, with the CJK fonts the package depends on.
     _register_people(install_root, 20)
+
+    # The 三统一 check's first run folds the journal in worker processes the bundled executable
+    # spawns of itself (launcher.py: freeze_support); forced here for a small journal.
+    month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    check = ["dengji", "report", "check", "--month", month, "--json"]
+    spawning = {**CLERK_ENV, "DENGJI_FOLD_PROCESSES_FROM_ROWS": "1"}
+    first = install_root.run(check, env=spawning, check=False, timeout=300)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "could not fold" not in first.stderr and "Traceback" not in first.stderr
+    first_check = json.loads(first.stdout)
+    assert first_check["worker_processes"] == 2 and first_check["consistent"]
+    again = json.loads(install_root.run(check, env=CLERK_ENV).stdout)  # kept folds, no workers
+    assert again["worker_processes"] == 0 and again["consistent"]
+    assert again["ledger_count"] == first_check["ledger_count"]
+    assert again["registrations_checked"] == first_check["registrations_checked"] > 0
     (number,) = _read_db(install_root, "SELECT number FROM registration ORDER BY number LIMIT 1")[0]
     pdf = _print_commitment(install_root, str(number), "/home/clerk/letter.pdf")
     assert pdf.startswith(b"%PDF")

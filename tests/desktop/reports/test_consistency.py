@@ -554,3 +554,43 @@ def test_a_check_between_two_written_parts_stops_the_preparation_harmlessly(
     with county.session(write=False) as session:
         check_consistency(session, "2025-12", REGION, today=TODAY, full=True)
     assert values(_kept_folds(county)) == values(kept)
+
+
+def test_the_worker_processes_threshold_can_be_set_for_the_machine(
+    county: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DENGJI_FOLD_PROCESSES_FROM_ROWS lowers the journal length from which a first run folds
+    in child processes; the check reports how many it used (the installer test reads it)."""
+    from desktop.reports.consistency import PARALLEL_FROM_ENV
+
+    with county.session(write=False) as session:
+        alone = check_consistency(session, MONTH, REGION, today=TODAY, full=True)
+    assert alone.worker_processes == 0  # a demo county is far below 200,000 rows
+    monkeypatch.setenv(PARALLEL_FROM_ENV, "1")
+    with county.session(write=False) as session:
+        spawned = check_consistency(session, MONTH, REGION, today=TODAY, full=True)
+    assert spawned.worker_processes == 2 and spawned.to_json()["worker_processes"] == 2
+    assert spawned.differences == alone.differences
+    monkeypatch.setenv(PARALLEL_FROM_ENV, "not a number")  # ignored: the default stands
+    with county.session(write=False) as session:
+        again = check_consistency(session, MONTH, REGION, today=TODAY, full=True)
+    assert again.worker_processes == 0
+
+
+def test_a_frozen_client_spawns_only_when_its_entry_point_is_ready(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bundled executable without freeze_support would start the whole client again in each
+    child: workers only where the entry point (installer/launcher.py) says it called it."""
+    import sys
+    import types
+
+    from desktop.reports.consistency import _may_spawn
+
+    assert _may_spawn()
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    main = types.ModuleType("__main__")
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    assert not _may_spawn()
+    main.MULTIPROCESSING_READY = True  # type: ignore[attr-defined]
+    assert _may_spawn()
