@@ -73,7 +73,12 @@ from desktop.reports.period import (
 )
 from desktop.store.bulk_work import cyclic_gc_paused
 from desktop.store.hlc import HybridLogicalClock
-from desktop.store.integrity import ChainCursor, ChainProblem, verify_journal_slice
+from desktop.store.integrity import (
+    ChainCursor,
+    ChainProblem,
+    rows_removed_after,
+    verify_journal_slice,
+)
 from desktop.store.journal import Actor, record
 from desktop.store.models import Event
 from desktop.store.projector import FIELD_LABELS, STATUS_LABELS, fold
@@ -287,15 +292,21 @@ def _compute_update(connection: Any, base: _KeptHeader, last: int, *, children: 
     path = connection.engine.url.database
     seq = base.seq
     if seq == 0 and last >= _parallel_from() and children != "none" and _may_spawn() and path:
-        in_processes = _first_run_in_processes(path, last, in_parent=children == "help")
+        split = _chain_split(cursor, last)
+        in_processes = _first_run_in_processes(path, last, split, in_parent=children == "help")
         if in_processes is not None:
             (problems, good_seq, good_hash), (registrations, persons), count = in_processes
+            removed = rows_removed_after(Session(bind=connection), last)
+            if removed is not None:
+                problems = [*problems, removed]
             workers = 2 if children == "help" else 3
             return _FoldUpdate(
                 base, last, registrations, persons, count, problems, good_seq, good_hash, workers
             )
     session = Session(bind=connection)
-    problems, good_seq, good_hash = _verify_chain(session, seq, base.chain_hash, last)
+    problems, good_seq, good_hash = _verify_chain(
+        session, seq, base.chain_hash, last, check_end=True
+    )
     if seq == 0:
         states, count = _fold_part_rows(cursor, last, "", None)
     else:
@@ -609,9 +620,13 @@ def _fold_part_in_process(
     return _fold_table_rows(states, last), count
 
 
+_Verified = tuple[list[ChainProblem], int, bytes | None]
+
+
 @cyclic_gc_paused()
-def _verify_in_process(path: str, last: int) -> tuple[list[ChainProblem], int, bytes | None]:
-    """In a child process: the chain check of the whole journal up to `last`."""
+def _verify_in_process(path: str, after: int, after_hash: bytes | None, last: int) -> _Verified:
+    """In a child process: the chain check of the rows after `after` (whose stored hash is
+    `after_hash`) up to `last`."""
     from urllib.parse import quote
 
     from sqlalchemy import create_engine
@@ -619,32 +634,46 @@ def _verify_in_process(path: str, last: int) -> tuple[list[ChainProblem], int, b
     engine = create_engine(f"sqlite:///file:{quote(path)}?mode=ro&uri=true")
     try:
         with Session(engine) as session:
-            return _verify_chain(session, 0, None, last)
+            return _verify_chain(session, after, after_hash, last, check_end=False)
     finally:
         engine.dispose()
 
 
+def _chain_split(cursor: Any, last: int) -> tuple[int, bytes | None]:
+    """A row near the middle of the journal, with its stored hash: the chain is checked in two
+    parts from there (each row's link needs only the stored hash of the row before it)."""
+    row = cursor.execute(
+        "SELECT seq, chain_hash FROM journal WHERE seq <= ? AND chain_hash IS NOT NULL"
+        " ORDER BY seq DESC LIMIT 1",
+        [last // 2],
+    ).fetchone()
+    return (int(row[0]), bytes(row[1])) if row else (0, None)
+
+
+def _joined(first: _Verified, second: _Verified) -> _Verified:
+    """Two consecutive parts' checks as one: the good row is before the first problem."""
+    if first[0]:
+        return [*first[0], *second[0]], first[1], first[2]
+    return second
+
+
 def _first_run_in_processes(
-    path: str, last: int, *, in_parent: bool
-) -> (
-    tuple[
-        tuple[list[ChainProblem], int, bytes | None],
-        tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]],
-        int,
-    ]
-    | None
-):
-    """The chain check and the two halves of the fold, in child processes (one half in this
-    process when `in_parent`). None when the children could not run (a script without a
-    __main__ guard, no processes allowed): the caller then does it all in its own process."""
+    path: str, last: int, split: tuple[int, bytes | None], *, in_parent: bool
+) -> tuple[_Verified, tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]], int] | None:
+    """The chain check in two parts and the fold in two halves, in child processes (one half
+    of the fold in this process when `in_parent`). None when the children could not run (a
+    script without a __main__ guard, no processes allowed): the caller then does it all in
+    its own process. Rows removed from the journal's end are for the caller to check."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    middle, middle_hash = split
     context = multiprocessing.get_context("spawn")  # no fork of a Qt process's threads
     try:
         with ProcessPoolExecutor(max_workers=2 if in_parent else 3, mp_context=context) as pool:
-            chain = pool.submit(_verify_in_process, path, last)
+            chain_low = pool.submit(_verify_in_process, path, 0, None, middle)
+            chain_high = pool.submit(_verify_in_process, path, middle, middle_hash, last)
             upper = pool.submit(_fold_part_in_process, path, last, _SPLIT_ID, None)
             if in_parent:
                 (registrations, persons), count = _fold_part_in_process(path, last, "", _SPLIT_ID)
@@ -652,7 +681,7 @@ def _first_run_in_processes(
                 lower = pool.submit(_fold_part_in_process, path, last, "", _SPLIT_ID)
                 (registrations, persons), count = lower.result()
             (more_registrations, more_persons), more = upper.result()
-            verified = chain.result()
+            verified = _joined(chain_low.result(), chain_high.result())
     except (BrokenProcessPool, OSError) as error:
         _log.warning("child processes could not fold the journal (%s): folding here", error)
         return None
@@ -660,16 +689,17 @@ def _first_run_in_processes(
 
 
 def _verify_chain(
-    session: Session, seq: int, kept_hash: bytes | None, last: int
-) -> tuple[list[ChainProblem], int, bytes | None]:
-    """Chain-check the rows after `seq` (whose hash is `kept_hash`) up to `last`: the problems,
-    and the last row before the first problem with its hash."""
+    session: Session, seq: int, kept_hash: bytes | None, last: int, *, check_end: bool
+) -> _Verified:
+    """Chain-check the rows after `seq` (whose hash is `kept_hash`) up to `last` (and with
+    `check_end`, that no rows after `last` were removed): the problems, and the last row
+    before the first problem with its hash."""
     connection = session.connection()
     cursor = ChainCursor(seq, kept_hash)
     problems: list[ChainProblem] = []
     good_seq, good_hash = seq, kept_hash
     while cursor.last_seq < last:
-        checked = verify_journal_slice(session, cursor)
+        checked = verify_journal_slice(session, cursor, until=last)
         if checked.problems and not problems:
             first = checked.problems[0].seq
             good = connection.exec_driver_sql(
@@ -681,6 +711,11 @@ def _verify_chain(
         cursor = checked.cursor
         if checked.done:
             break
+    removed = rows_removed_after(session, cursor.last_seq) if check_end else None
+    if removed is not None:
+        if not problems:
+            good_seq, good_hash = cursor.last_seq, cursor.last_hash
+        problems.append(removed)
     if not problems:
         return [], cursor.last_seq, cursor.last_hash
     return problems, good_seq, good_hash

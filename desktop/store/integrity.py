@@ -141,13 +141,17 @@ class ChainSlice:
 
 
 _ROWS_AFTER = (
-    f"SELECT {', '.join(CHAIN_COLUMNS)}, chain_hash FROM journal WHERE seq > ? ORDER BY seq LIMIT ?"
+    f"SELECT {', '.join(CHAIN_COLUMNS)}, chain_hash FROM journal WHERE seq > ?"
+    " AND seq <= ? ORDER BY seq LIMIT ?"
 )
+_NO_END = 2**63 - 1
 
 
-def _raw_rows(connection: Connection, after_seq: int, limit: int) -> list[Any]:
+def _raw_rows(
+    connection: Connection, after_seq: int, limit: int, until: int = _NO_END
+) -> list[Any]:
     # Through the driver, without SQLAlchemy's type processing: the stored text is hashed.
-    result = connection.exec_driver_sql(_ROWS_AFTER, (after_seq, limit))
+    result = connection.exec_driver_sql(_ROWS_AFTER, (after_seq, until, limit))
     return list(result)
 
 
@@ -175,17 +179,23 @@ def _problem(row: Sequence[Any], message: str) -> ChainProblem:
 
 
 def verify_journal_slice(
-    session: Session, cursor: ChainCursor | None = None, *, max_rows: int = VERIFY_SLICE_ROWS
+    session: Session,
+    cursor: ChainCursor | None = None,
+    *,
+    max_rows: int = VERIFY_SLICE_ROWS,
+    until: int | None = None,
 ) -> ChainSlice:
     """Check up to `max_rows` journal rows after `cursor` (from the start when None).
 
     Run slice after slice on the database thread, so a big journal is checked without
     holding up the clerk's work; `done` says the end was reached (rows removed from the end
-    are checked then).
+    are checked then). With `until`, only rows up to that seq: one part of a journal checked
+    in parts (each row's link needs only the stored hash of the row before it); `done` then
+    says that part was checked, and what lies after it is left to the next part.
     """
     connection = session.connection()
     cursor = cursor or ChainCursor()
-    rows = _raw_rows(connection, cursor.last_seq, max_rows)
+    rows = _raw_rows(connection, cursor.last_seq, max_rows, _NO_END if until is None else until)
     problems: list[ChainProblem] = []
     previous_seq, previous_hash = cursor.last_seq, cursor.last_hash
     for row in rows:
@@ -207,20 +217,27 @@ def verify_journal_slice(
             previous_hash = expected
         previous_seq = seq
     done = len(rows) < max_rows
-    if done:
-        highest = _highest_seq_ever(connection)
-        if highest is not None and highest > previous_seq:
-            problems.append(
-                ChainProblem(
-                    seq=previous_seq + 1,
-                    event_id="",
-                    kind="",
-                    clerk_id="",
-                    wall_time="",
-                    message=f"事件日志末尾第 {previous_seq + 1}–{highest} 条记录已被删除",
-                )
-            )
+    if done and until is None:
+        removed = rows_removed_after(session, previous_seq)
+        if removed is not None:
+            problems.append(removed)
     return ChainSlice(problems, ChainCursor(previous_seq, previous_hash), len(rows), done)
+
+
+def rows_removed_after(session: Session, last_seq: int) -> ChainProblem | None:
+    """The problem when the journal (as this session sees it) once had rows after `last_seq`
+    that are gone: its last rows were deleted. None when `last_seq` is its end."""
+    highest = _highest_seq_ever(session.connection())
+    if highest is None or highest <= last_seq:
+        return None
+    return ChainProblem(
+        seq=last_seq + 1,
+        event_id="",
+        kind="",
+        clerk_id="",
+        wall_time="",
+        message=f"事件日志末尾第 {last_seq + 1}–{highest} 条记录已被删除",
+    )
 
 
 def iter_journal_slices(

@@ -594,3 +594,61 @@ def test_a_frozen_client_spawns_only_when_its_entry_point_is_ready(
     assert not _may_spawn()
     main.MULTIPROCESSING_READY = True  # type: ignore[attr-defined]
     assert _may_spawn()
+
+
+@pytest.mark.parametrize("split_at", ["first", "middle", "last"])
+def test_the_chain_checked_in_two_parts_finds_what_one_pass_finds(
+    county: Store, monkeypatch: pytest.MonkeyPatch, split_at: str
+) -> None:
+    """Rows edited in both halves, one deleted next to the split and the last ones removed:
+    the chain check in two child processes lists the same problems as one pass, and keeps
+    the same last good row."""
+    import desktop.reports.consistency as consistency
+
+    with county.session(write=False) as session:
+        last = session.connection().exec_driver_sql("SELECT max(seq) FROM journal").scalar_one()
+    middle = {"first": 1, "middle": last // 2, "last": last - 3}[split_at]
+    with county.session() as session:
+        connection = session.connection()
+        for trigger in ("journal_no_update", "journal_no_delete"):
+            connection.exec_driver_sql(f"DROP TRIGGER {trigger}")  # as a tool could
+        for seq in (2, last // 3, (2 * last) // 3):
+            connection.exec_driver_sql(
+                f"UPDATE journal SET clerk_id = clerk_id || 'x' WHERE seq = {seq}"
+            )
+        connection.exec_driver_sql(f"DELETE FROM journal WHERE seq = {middle + 1}")
+        connection.exec_driver_sql(f"DELETE FROM journal WHERE seq >= {last - 1}")
+    monkeypatch.setattr(consistency, "_chain_split", lambda cursor, last: _stored(county, middle))
+
+    def chain_of(check: object) -> list[str]:
+        return [d.reason for d in check.differences if d.kind == "chain"]  # type: ignore[attr-defined]
+
+    with county.session(write=False) as session:
+        alone = check_consistency(session, MONTH, REGION, today=TODAY, full=True)
+    header_alone = _fold_header(county)
+    monkeypatch.setattr(consistency, "PARALLEL_FROM_SEQ", 1)
+    with county.session(write=False) as session:
+        spawned = check_consistency(session, MONTH, REGION, today=TODAY, full=True)
+    assert spawned.worker_processes == 2
+    assert chain_of(spawned) == chain_of(alone) and len(chain_of(alone)) >= 4
+    assert any("末尾" in reason for reason in chain_of(alone))
+    assert _fold_header(county) == header_alone
+
+
+def _stored(store: Store, seq: int) -> tuple[int, bytes | None]:
+    with store.session(write=False) as session:
+        stored = (
+            session.connection()
+            .exec_driver_sql(f"SELECT chain_hash FROM journal WHERE seq = {seq}")
+            .scalar_one()
+        )
+    return seq, bytes(stored)
+
+
+def _fold_header(store: Store) -> str:
+    with store.session(write=False) as session:
+        return (
+            session.connection()
+            .exec_driver_sql("SELECT value FROM setting WHERE key = 'statistics_fold'")
+            .scalar_one()
+        )

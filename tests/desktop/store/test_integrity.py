@@ -253,3 +253,26 @@ def test_chain_hash_is_the_documented_byte_layout() -> None:
     ).digest()
     assert chain_hash(None, content) == expected
     assert chain_hash(b"\x01" * 32, content) != expected
+
+
+def test_a_part_checked_up_to_a_row_leaves_the_rest_to_the_next_part(recorded: Path) -> None:
+    """`until` checks rows up to one seq only; rows removed after it are not this part's to
+    report. The two parts together say what one pass says."""
+    from desktop.store.integrity import rows_removed_after
+
+    tamper(
+        recorded,
+        "UPDATE journal SET clerk_id = 'x' WHERE seq = 4",
+        "DELETE FROM journal WHERE seq = 5",
+    )
+    whole = problems_of(recorded)
+    with open_store(recorded) as store, store.session(write=False) as session:
+        first = verify_journal_slice(session, until=2)
+        assert first.done and first.rows_checked == 2 and first.problems == []
+        second = verify_journal_slice(session, first.cursor, until=5)
+        assert second.cursor.last_seq == 4
+        parts = [*first.problems, *second.problems]
+        removed = rows_removed_after(session, second.cursor.last_seq)
+        assert removed is not None and "末尾" in removed.message
+        assert rows_removed_after(session, 5) is None
+    assert [(problem.seq, problem.message) for problem in [*parts, removed]] == whole
