@@ -335,21 +335,16 @@ WRITE_ROWS_PER_TRANSACTION = 20_000
 
 
 def _write_parts(update: _FoldUpdate, size: int) -> list[_WritePart]:
-    rows: list[tuple[bool, tuple[Any, ...]]] = [(True, row) for row in update.registrations]
-    rows += [(False, row) for row in update.persons]
-    starts = list(range(0, len(rows), size)) or [0]
-    parts = []
-    for index, first in enumerate(starts):
-        chunk = rows[first : first + size]
-        parts.append(
-            _WritePart(
-                [row for is_registration, row in chunk if is_registration],
-                [row for is_registration, row in chunk if not is_registration],
-                index == 0,
-                index == len(starts) - 1,
-            )
-        )
-    return parts
+    """The update's registrations, then its persons, in parts of at most `size` rows."""
+    registrations, persons = update.registrations, update.persons
+    Rows = list[tuple[Any, ...]]
+    slices: list[tuple[Rows, Rows]] = [
+        (registrations[at : at + size], []) for at in range(0, len(registrations), size)
+    ]
+    slices += [([], persons[at : at + size]) for at in range(0, len(persons), size)]
+    slices = slices or [([], [])]
+    last = len(slices) - 1
+    return [_WritePart(*rows, at == 0, at == last) for at, rows in enumerate(slices)]
 
 
 def _write_update(

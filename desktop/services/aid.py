@@ -33,7 +33,6 @@ from desktop.services.followup import (
     latest_survey,
 )
 from desktop.services.registration import CounterContext
-from desktop.store.journal import record
 from desktop.store.models import AidPlan, FalseInfoMark, Person, PolicyItem, WelfarePost
 from desktop.store.projections_aid import (
     AID_CLOSED,
@@ -79,25 +78,6 @@ def _today(today: dt.date | None) -> dt.date:
     return today or dt.date.today()
 
 
-def _event(
-    session: Session,
-    ctx: CounterContext,
-    entity_type: str,
-    entity_id: str,
-    kind: str,
-    payload: Mapping[str, Any],
-) -> None:
-    record(
-        session,
-        ctx.actor,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        kind=kind,
-        payload=payload,
-        clock=ctx.clock,
-    )
-
-
 def difficulty_categories(
     session: Session, registration_id: str, *, today: dt.date
 ) -> tuple[str, ...]:
@@ -139,9 +119,8 @@ def assign_aid_staff(
         raise AidError("请填写援助责任人的工号（最多64个字符）")
     if not staff_name.strip():
         raise AidError("请填写援助责任人的姓名")
-    _event(
+    ctx.record(
         session,
-        ctx,
         AID_PLAN,
         registration_id,
         AID_STAFF_ASSIGNED,
@@ -192,9 +171,8 @@ def make_aid_plan(
         }
         if new_ids & known:
             raise AidError("援助计划中已有同一编号的服务项目，请刷新后重试")
-    _event(
+    ctx.record(
         session,
-        ctx,
         AID_PLAN,
         registration_id,
         AID_PLAN_MADE,
@@ -251,9 +229,8 @@ def complete_aid_step(
         raise AidError(f"完成日期不能早于计划制定日期 {plan.made_on.isoformat()}")
     if not result.strip():
         raise AidError("请填写步骤的完成情况")
-    _event(
+    ctx.record(
         session,
-        ctx,
         AID_PLAN,
         registration_id,
         AID_STEP_DONE,
@@ -284,9 +261,8 @@ def close_aid_plan(
         raise AidError("请填写结束援助的原因")
     if plan.made_on is not None and on < plan.made_on:
         raise AidError(f"结束援助日期不能早于制定计划日期 {plan.made_on.isoformat()}")
-    _event(
+    ctx.record(
         session,
-        ctx,
         AID_PLAN,
         registration_id,
         AID_CLOSED,
@@ -320,9 +296,8 @@ def place_in_welfare_post(
     if current is not None:
         raise AidError(f"该人员已在公益性岗位「{current.post}」上岗，请先办理退出")
     post_id = str(uuid.uuid4())
-    _event(
+    ctx.record(
         session,
-        ctx,
         WELFARE_POST,
         post_id,
         POST_PLACED,
@@ -360,9 +335,8 @@ def end_welfare_post(
         raise AidError(f"退出日期 {ended_on.isoformat()} 早于上岗日期 {post.start_on.isoformat()}")
     if not reason.strip():
         raise AidError("请填写退出岗位的原因")
-    _event(
+    ctx.record(
         session,
-        ctx,
         WELFARE_POST,
         post_id,
         POST_ENDED,
@@ -413,11 +387,10 @@ def record_person_visit(
         "problems": visit.problems.strip(),
         "follow_up_measures": visit.follow_up_measures.strip(),
     }
-    _event(session, ctx, "registration", registration_id, VISIT_KIND, payload)
+    ctx.record(session, "registration", registration_id, VISIT_KIND, payload)
     if registration.status == "registered":
-        _event(
+        ctx.record(
             session,
-            ctx,
             "registration",
             registration_id,
             "contact.recorded",
@@ -430,9 +403,8 @@ def record_person_visit(
         )
     if not visit.needs_new_round:
         return False
-    _event(
+    ctx.record(
         session,
-        ctx,
         AID_PLAN,
         registration_id,
         AID_REENTERED,
@@ -471,7 +443,7 @@ def record_employer_visit(
         "coordination": visit.coordination.strip(),
         "concerns": list(visit.concerns),
     }
-    _event(session, ctx, "registration", registration_id, VISIT_KIND, payload)
+    ctx.record(session, "registration", registration_id, VISIT_KIND, payload)
     return visit.concerns
 
 
@@ -597,9 +569,8 @@ def mark_false_information(
     existing = session.get(FalseInfoMark, registration_id)
     if existing is not None and existing.status == "marked":
         raise AidError(f"登记 {registration.number} 已于 {existing.marked_on} 标记为提供虚假信息")
-    _event(
+    ctx.record(
         session,
-        ctx,
         FALSE_INFO,
         registration_id,
         FALSE_INFO_MARKED,
@@ -631,9 +602,8 @@ def withdraw_false_information(
         raise AidError(f"登记 {registration.number} 没有有效的虚假信息标记")
     if not reason.strip():
         raise AidError("请填写撤销标记的理由")
-    _event(
+    ctx.record(
         session,
-        ctx,
         FALSE_INFO,
         registration_id,
         FALSE_INFO_WITHDRAWN,

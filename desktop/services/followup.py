@@ -38,7 +38,6 @@ from desktop.services import registration as reg
 from desktop.services.accounts import authorize
 from desktop.services.registration import CounterContext
 from desktop.store.db import FastStatement
-from desktop.store.journal import record
 from desktop.store.models import Event, MinimumLivingStandard, Person, Registration
 from desktop.store.projector import entity_events
 from desktop.store.queries import DELEGATED_AGENCY_FIELD
@@ -121,24 +120,6 @@ def _check_day(registration: Registration, on: dt.date, today: dt.date | None, w
         raise FollowupError(f"{what}日期不能早于登记日期 {registration.registered_on.isoformat()}")
 
 
-def _record(
-    ctx: CounterContext,
-    session: Session,
-    registration_id: str,
-    kind: str,
-    payload: Mapping[str, Any],
-) -> None:
-    record(
-        session,
-        ctx.actor,
-        entity_type="registration",
-        entity_id=registration_id,
-        kind=kind,
-        payload=payload,
-        clock=ctx.clock,
-    )
-
-
 def record_contact(
     session: Session,
     ctx: CounterContext,
@@ -157,9 +138,9 @@ def record_contact(
     if method not in code_table("contact_method"):
         raise FollowupError(f"联系方式「{method}」无效")
     _check_day(registration, on, today, "联系")
-    _record(
-        ctx,
+    ctx.record(
         session,
+        "registration",
         registration_id,
         "contact.recorded",
         {"contacted_on": on, "method": method, "reached": reached, "note": note.strip()},
@@ -194,7 +175,7 @@ def record_service(
         "result": result.strip(),
         "details": dict(details or {}),
     }
-    _record(ctx, session, registration_id, "service.recorded", payload)
+    ctx.record(session, "registration", registration_id, "service.recorded", payload)
 
 
 def record_refusal(
@@ -222,9 +203,9 @@ def record_refusal(
     if valid_reason and not reason_text.strip():
         raise FollowupError("认定有正当理由时须填写理由")
     _check_day(registration, on, today, "拒绝服务")
-    _record(
-        ctx,
+    ctx.record(
         session,
+        "registration",
         registration_id,
         REFUSAL_KIND,
         {
@@ -235,9 +216,9 @@ def record_refusal(
         },
     )
     note = f"拒绝接受{SERVICE_KINDS[service_kind]}"
-    _record(
-        ctx,
+    ctx.record(
         session,
+        "registration",
         registration_id,
         "contact.recorded",
         {"contacted_on": on, "method": method, "reached": True, "note": note},
@@ -293,7 +274,7 @@ def set_tier(
         "difficulty_categories": list(decision.difficulty_categories),
         "override_reason": override_reason.strip() if chosen != decision.tier else "",
     }
-    _record(ctx, session, registration_id, "aidplan.set", payload)
+    ctx.record(session, "registration", registration_id, "aidplan.set", payload)
     return TierDecision(chosen, decision.reasons, decision.difficulty_categories)
 
 
@@ -360,7 +341,9 @@ def record_survey(
         key: value.strip() if isinstance(value, str) else value
         for key, value in survey._asdict().items()
     }
-    _record(ctx, session, registration_id, SURVEY_KIND, {"surveyed_on": on, **payload})
+    ctx.record(
+        session, "registration", registration_id, SURVEY_KIND, {"surveyed_on": on, **payload}
+    )
     return set_tier(
         session, ctx, registration_id, on=on, tier=tier, override_reason=override_reason
     )

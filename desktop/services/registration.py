@@ -125,6 +125,25 @@ class CounterContext:
     calendar: WorkdayCalendar
     policy: RegistrationPolicy = field(default_factory=RegistrationPolicy)
 
+    def record(
+        self,
+        session: Session,
+        entity_type: str,
+        entity_id: str,
+        kind: str,
+        payload: Mapping[str, Any],
+    ) -> None:
+        """Append one event as this clerk, stamped by this counter's clock (journal.record)."""
+        record(
+            session,
+            self.actor,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            kind=kind,
+            payload=payload,
+            clock=self.clock,
+        )
+
 
 @dataclass(frozen=True)
 class AppliedRegistration:

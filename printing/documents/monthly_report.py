@@ -91,25 +91,47 @@ def _legend(items: list[tuple[colors.Color, str]], x: float, y: float, font: str
     return legend
 
 
-def trend_chart(data: MonthlyReportData, width: float = CONTENT_WIDTH) -> Drawing:
-    """Line chart: 期末城镇登记失业人数, month by month."""
+def _monthly_chart(
+    chart: HorizontalLineChart | VerticalBarChart,
+    data: MonthlyReportData,
+    series: list[list[int]],
+    title: str,
+    *,
+    width: float,
+    height: float,
+    plot_top: float,
+) -> tuple[Drawing, str]:
+    """A titled drawing with `chart` placed in it: the trend's months along the bottom, the
+    value axis from 0 to 15 % above the highest of `series`, labels in the report's font."""
     font = styles().fonts.body
-    height = 62 * mm
     # initialFontName: else renderPDF starts the drawing in an unembedded Helvetica
     drawing = Drawing(width, height, initialFontName=font)
-    drawing.add(String(0, height - 10, "图1 城镇登记失业人数趋势", fontName=font, fontSize=10))
-    chart = HorizontalLineChart()
+    drawing.add(String(0, height - 10, title, fontName=font, fontSize=10))
     chart.x, chart.y = 30, 22
-    chart.width, chart.height = round(width - 45), round(height - 50)
-    values = [point.stock_end for point in data.trend] or [0]
-    chart.data = [values]
+    chart.width, chart.height = round(width - 45), round(height - plot_top)
+    chart.data = series
     chart.categoryAxis.categoryNames = [_short_month(point.label) for point in data.trend] or [""]
-    chart.categoryAxis.labels.fontName = font
-    chart.categoryAxis.labels.fontSize = 7
-    chart.valueAxis.labels.fontName = font
-    chart.valueAxis.labels.fontSize = 7
+    for labels in (chart.categoryAxis.labels, chart.valueAxis.labels):
+        labels.fontName = font
+        labels.fontSize = 7
     chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = math.ceil(max(values) * 1.15) or 1
+    chart.valueAxis.valueMax = math.ceil(max(max(values) for values in series) * 1.15) or 1
+    return drawing, font
+
+
+def trend_chart(data: MonthlyReportData, width: float = CONTENT_WIDTH) -> Drawing:
+    """Line chart: 期末城镇登记失业人数, month by month."""
+    chart = HorizontalLineChart()
+    series = [[point.stock_end for point in data.trend] or [0]]
+    drawing, _font = _monthly_chart(
+        chart,
+        data,
+        series,
+        "图1 城镇登记失业人数趋势",
+        width=width,
+        height=62 * mm,
+        plot_top=50,
+    )
     chart.lines[0].strokeColor = STOCK_COLOUR
     chart.lines[0].strokeWidth = 1.5
     drawing.add(chart)
@@ -118,14 +140,7 @@ def trend_chart(data: MonthlyReportData, width: float = CONTENT_WIDTH) -> Drawin
 
 def flow_chart(data: MonthlyReportData, width: float = CONTENT_WIDTH) -> Drawing:
     """Bar chart: 新增登记 and 注销登记 (and 逾期办结 when known), month by month."""
-    font = styles().fonts.body
     height = 66 * mm
-    # initialFontName: else renderPDF starts the drawing in an unembedded Helvetica
-    drawing = Drawing(width, height, initialFontName=font)
-    drawing.add(String(0, height - 10, "图2 新增、注销登记及逾期办结", fontName=font, fontSize=10))
-    chart = VerticalBarChart()
-    chart.x, chart.y = 30, 22
-    chart.width, chart.height = round(width - 45), round(height - 58)
     series = [
         [point.inflow for point in data.trend] or [0],
         [point.outflow for point in data.trend] or [0],
@@ -134,17 +149,19 @@ def flow_chart(data: MonthlyReportData, width: float = CONTENT_WIDTH) -> Drawing
     if data.trend and all(point.overdue is not None for point in data.trend):
         series.append([point.overdue or 0 for point in data.trend])
         names.append((OVERDUE_COLOUR, "逾期办结"))
-    chart.data = series
+    chart = VerticalBarChart()
+    drawing, font = _monthly_chart(
+        chart,
+        data,
+        series,
+        "图2 新增、注销登记及逾期办结",
+        width=width,
+        height=height,
+        plot_top=58,
+    )
     for index, (colour, _name) in enumerate(names):
         chart.bars[index].fillColor = colour
         chart.bars[index].strokeColor = None
-    chart.categoryAxis.categoryNames = [_short_month(point.label) for point in data.trend] or [""]
-    chart.categoryAxis.labels.fontName = font
-    chart.categoryAxis.labels.fontSize = 7
-    chart.valueAxis.labels.fontName = font
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = math.ceil(max(max(values) for values in series) * 1.15) or 1
     chart.barSpacing = 1
     chart.groupSpacing = 4
     drawing.add(chart)
