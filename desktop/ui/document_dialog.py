@@ -10,9 +10,10 @@ thread; a failed job shows its message and records nothing.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent
@@ -132,6 +133,21 @@ def counter_actor(config: Config) -> Actor:
 
 def _message_of(error: BaseException) -> str:
     return getattr(error, "message", None) or str(error) or type(error).__name__
+
+
+def fill_print_menu(menu: Any, names: Iterable[str], request: Callable[[str], Any]) -> None:
+    """(Re)fill a 打印/预览 menu with these documents, a separator before the three lists;
+    picking one calls `request(name)` (the search page and the person record use it)."""
+    from desktop.services.documents import LIST_DOCUMENTS
+
+    menu.clear()
+    titles = document_titles()
+    for name in names:
+        if name == LIST_DOCUMENTS[0] and not menu.isEmpty():
+            menu.addSeparator()
+        action = menu.addAction(titles.get(name, name))
+        action.setObjectName(f"print_{name}")
+        action.triggered.connect(lambda _checked=False, name=name: request(name))
 
 
 def document_titles() -> dict[str, str]:

@@ -801,17 +801,9 @@ class PersonRecordDialog(QDialog):
 
     @Slot()
     def _fill_print_menu(self) -> None:
-        from desktop.services.documents import LIST_DOCUMENTS
-        from desktop.ui.document_dialog import document_titles
+        from desktop.ui.document_dialog import fill_print_menu
 
-        self._print_menu.clear()
-        titles = document_titles()
-        for name in self.printable_documents():
-            if name == LIST_DOCUMENTS[0] and not self._print_menu.isEmpty():
-                self._print_menu.addSeparator()
-            action = self._print_menu.addAction(titles.get(name, name))
-            action.setObjectName(f"print_{name}")
-            action.triggered.connect(lambda _checked=False, name=name: self.request_document(name))
+        fill_print_menu(self._print_menu, self.printable_documents(), self.request_document)
 
     def _show_aid(self, record: PersonRecordView) -> None:
         if self._aid_tab is None:

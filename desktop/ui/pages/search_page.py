@@ -307,17 +307,9 @@ class SearchPage(QWidget):
 
     @Slot()
     def _fill_print_menu(self) -> None:
-        from desktop.services.documents import LIST_DOCUMENTS
-        from desktop.ui.document_dialog import document_titles
+        from desktop.ui.document_dialog import fill_print_menu
 
-        self._print_menu.clear()
-        titles = document_titles()
-        for name in self.printable_documents():
-            if name == LIST_DOCUMENTS[0] and not self._print_menu.isEmpty():
-                self._print_menu.addSeparator()
-            action = self._print_menu.addAction(titles.get(name, name))
-            action.setObjectName(f"print_{name}")
-            action.triggered.connect(lambda _checked=False, name=name: self.request_document(name))
+        fill_print_menu(self._print_menu, self.printable_documents(), self.request_document)
 
     def show_card(self, card: CardData) -> None:
         """A card was read: search its holder by the card's number, with a banner
