@@ -51,6 +51,7 @@ from desktop.services.intake import (
 )
 from desktop.ui.background import run_db, run_in_background
 from widgets.id_number_edit import IdNumberEdit
+from widgets.page_title import page_title
 
 if TYPE_CHECKING:
     from desktop.config import Config
@@ -464,11 +465,7 @@ class ApplyPage(QWidget):
     # -- construction ---------------------------------------------------------------------
 
     def _build(self) -> None:
-        title = QLabel(self.tr("受理登记 — 就业失业登记表"), self)
-        font = title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        title.setFont(font)
+        title = page_title(self.tr("受理登记 — 就业失业登记表"), self)
         hint = QLabel(
             self.tr(
                 "F2 读卡　Tab 下一项　Enter 下一待填项　Ctrl+P 打印承诺书　"

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui.background import run_db
 from widgets.list_view import read_only_list_view
+from widgets.page_title import page_title
 from widgets.row_table_model import Column, RowTableModel
 
 if TYPE_CHECKING:
@@ -141,11 +142,7 @@ class ConflictsPage(QWidget):
         self._store = store
         self._actor_provider = actor_provider
         self._generation = 0
-        title = QLabel(self.tr("冲突复核 — 不同窗口的记录相互矛盾的登记"), self)
-        font = title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        title.setFont(font)
+        title = page_title(self.tr("冲突复核 — 不同窗口的记录相互矛盾的登记"), self)
         self._count = QLabel(self)
         self._count.setObjectName("conflictCount")
         refresh = QPushButton(self.tr("刷新（F5）"), self)

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from desktop.ui.background import run_db
 from desktop.ui.clerk_session import clerk_session
 from widgets.list_view import read_only_list_view
+from widgets.page_title import page_title
 from widgets.row_table_model import Column, RowTableModel
 
 if TYPE_CHECKING:
@@ -1210,15 +1211,6 @@ class SweepProposalsPanel(QWidget):
 # --------------------------------------------------------------------------- the pages
 
 
-def _title(text: str, parent: QWidget) -> QLabel:
-    title = QLabel(text, parent)
-    font = title.font()
-    font.setBold(True)
-    font.setPointSizeF(font.pointSizeF() * 1.2)
-    title.setFont(font)
-    return title
-
-
 class FollowupPage(QWidget):
     """服务跟踪: 每月联系 (the list and the forms) and 注销建议 (the sweep) as two tabs."""
 
@@ -1248,7 +1240,7 @@ class FollowupPage(QWidget):
         )
         hint.setStyleSheet("color: #616161;")
         header = QHBoxLayout()
-        header.addWidget(_title(self.tr("服务跟踪"), self))
+        header.addWidget(page_title(self.tr("服务跟踪"), self))
         header.addSpacing(16)
         header.addWidget(hint, 1)
         header.addWidget(refresh)
@@ -1306,7 +1298,7 @@ class DeregistrationPage(QWidget):
         hint = QLabel(self.tr("其他情形的注销：在“查询”中找到人员，打开人员档案后点“注销”"), self)
         hint.setStyleSheet("color: #616161;")
         header = QHBoxLayout()
-        header.addWidget(_title(self.tr("注销失业登记"), self))
+        header.addWidget(page_title(self.tr("注销失业登记"), self))
         header.addSpacing(16)
         header.addWidget(hint, 1)
         header.addWidget(refresh)

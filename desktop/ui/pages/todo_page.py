@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.background import run_db
+from widgets.page_title import page_title
 from widgets.row_table_model import Column, RowTableModel
 
 if TYPE_CHECKING:
@@ -147,11 +148,7 @@ class TodoPage(QWidget):
         self._store = store
         self._actor_provider = actor_provider
         self._generation = 0
-        title = QLabel(self.tr("待办 — 待核实、待登记的失业登记申请"), self)
-        font = title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        title.setFont(font)
+        title = page_title(self.tr("待办 — 待核实、待登记的失业登记申请"), self)
         self._count = QLabel(self)
         self._count.setObjectName("todoCount")
         refresh = QPushButton(self.tr("刷新（F5）"), self)
